@@ -1,0 +1,62 @@
+# The two documented commands are `make test` and `make demo`; the rest are their parts.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export VIRTUAL_ENV := $(abspath $(VENV))
+export PATH := $(abspath $(VENV))/bin:$(HOME)/.cargo/bin:$(PATH)
+export ANTSHARES_SHARED ?= $(abspath ../shared)
+export CARGO_TERM_COLOR := never
+FUZZ_SECONDS ?= 20
+BLOCKS := $(sort $(wildcard $(ANTSHARES_SHARED)/vectors/blocks/*.hex))
+
+.PHONY: test demo build venv lint rust-test py-test fuzz-smoke fuzz bench clean
+
+$(VENV)/.installed: requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+# The Rust core is its own wheel (native/python, maturin, release); the package is an editable install.
+build: venv
+	maturin develop --release -q -m native/python/Cargo.toml
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+
+lint: venv
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --release -- -D warnings
+	ruff check python tests benchmarks
+	ruff format --check python tests benchmarks
+	mypy
+
+rust-test:
+	cargo test --workspace --exclude antshares-native --release
+
+py-test: build
+	$(PY) -m pytest -q tests
+
+fuzz-smoke: build
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+test: build lint rust-test py-test fuzz-smoke
+
+# Long fuzzing run: `make fuzz FUZZ_SECONDS=3600`.
+fuzz: build
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+demo: build
+	@echo "== Verifying real MainNet blocks from $(ANTSHARES_SHARED)/vectors/blocks =="
+	$(VENV)/bin/antshares verify $(BLOCKS)
+	@echo "== MainNet genesis, rebuilt from the standby keys =="
+	$(VENV)/bin/antshares genesis --network mainnet | head -2
+
+bench: build
+	$(VENV)/bin/antshares bench
+
+clean:
+	cargo clean
+	rm -rf $(VENV) build *.egg-info python/*.egg-info .pytest_cache .mypy_cache .ruff_cache

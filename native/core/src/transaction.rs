@@ -1,0 +1,350 @@
+//! Transactions: common layout, inputs, outputs, witnesses, txid.
+use crate::attribute::TxAttribute;
+use crate::error::{Result, Within};
+use crate::exclusive::Exclusive;
+use crate::hash::{hash160, hash256};
+use crate::io::{write_var_bytes, write_var_int, Reader};
+use crate::limits::*;
+use crate::uint::{UInt160, UInt256};
+use crate::Fixed8;
+use std::ops::Range;
+
+/// Transaction type byte.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum TxType {
+    Miner = 0x00,
+    Issue = 0x01,
+    Claim = 0x02,
+    Enrollment = 0x20,
+    Voting = 0x24,
+    Register = 0x40,
+    Contract = 0x80,
+    State = 0x90,
+    Agency = 0xb0,
+    Publish = 0xd0,
+    Invocation = 0xd1,
+}
+
+impl TxType {
+    pub fn from_u8(b: u8) -> Option<Self> {
+        Some(match b {
+            0x00 => TxType::Miner,
+            0x01 => TxType::Issue,
+            0x02 => TxType::Claim,
+            0x20 => TxType::Enrollment,
+            0x24 => TxType::Voting,
+            0x40 => TxType::Register,
+            0x80 => TxType::Contract,
+            0x90 => TxType::State,
+            0xb0 => TxType::Agency,
+            0xd0 => TxType::Publish,
+            0xd1 => TxType::Invocation,
+            _ => return None,
+        })
+    }
+
+    /// Highest version byte whose layout is known (2.x rules; 1.x-only layouts are version 0).
+    pub fn max_version(self) -> u8 {
+        match self {
+            TxType::Issue | TxType::Publish | TxType::Invocation => 1,
+            _ => 0,
+        }
+    }
+}
+
+/// A reference to an output of an earlier transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CoinReference {
+    pub prev_hash: UInt256,
+    pub prev_index: u16,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TxOutput {
+    pub asset_id: UInt256,
+    /// Fixed8, > 0.
+    pub value: Fixed8,
+    pub script_hash: UInt160,
+}
+
+/// Invocation (signatures) and verification (redeem) scripts.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Witness {
+    pub invocation: Vec<u8>,
+    pub verification: Vec<u8>,
+}
+
+impl Witness {
+    /// Script hash of the verification script.
+    pub fn script_hash(&self) -> UInt160 {
+        UInt160(hash160(&self.verification))
+    }
+
+    /// Decodes exactly one witness (two var-bytes); trailing bytes are an error.
+    pub fn from_bytes(buf: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(buf);
+        let w = Witness::decode(&mut r)?;
+        if !r.is_empty() {
+            return r.err(
+                "witness",
+                r.pos(),
+                format!("{} trailing bytes", r.remaining()),
+            );
+        }
+        Ok(w)
+    }
+
+    pub(crate) fn decode(r: &mut Reader<'_>) -> Result<Self> {
+        let invocation = r.var_bytes("invocation", MAX_SCRIPT)?.to_vec();
+        let verification = r.var_bytes("verification", MAX_SCRIPT)?.to_vec();
+        Ok(Witness {
+            invocation,
+            verification,
+        })
+    }
+
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        write_var_bytes(out, &self.invocation);
+        write_var_bytes(out, &self.verification);
+    }
+}
+
+/// Byte positions of one transaction inside the buffer it was decoded from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TxSpan {
+    pub start: usize,
+    /// End of the unsigned part (start of the witness array).
+    pub unsigned_end: usize,
+    pub end: usize,
+}
+
+impl TxSpan {
+    /// Range of the unsigned bytes (hashed for the txid, SHA-256'd for signatures).
+    pub fn unsigned(&self) -> Range<usize> {
+        self.start..self.unsigned_end
+    }
+    /// Range of the whole transaction.
+    pub fn full(&self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// A transaction. The type byte is implied by `exclusive`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transaction {
+    pub version: u8,
+    pub exclusive: Exclusive,
+    pub attributes: Vec<TxAttribute>,
+    pub inputs: Vec<CoinReference>,
+    pub outputs: Vec<TxOutput>,
+    pub witnesses: Vec<Witness>,
+}
+
+pub(crate) fn decode_inputs(
+    r: &mut Reader<'_>,
+    field: &str,
+    max: usize,
+) -> Result<Vec<CoinReference>> {
+    let n = r.count(field, max, min_size::INPUT)?;
+    let mut v = Vec::with_capacity(n);
+    for _ in 0..n {
+        // count() guaranteed the bytes are there.
+        let b = r.bytes(field, min_size::INPUT)?;
+        let mut h = [0u8; 32];
+        h.copy_from_slice(&b[..32]);
+        v.push(CoinReference {
+            prev_hash: UInt256(h),
+            prev_index: u16::from_le_bytes([b[32], b[33]]),
+        });
+    }
+    Ok(v)
+}
+
+pub(crate) fn encode_inputs(out: &mut Vec<u8>, inputs: &[CoinReference]) {
+    write_var_int(out, inputs.len() as u64);
+    for i in inputs {
+        out.extend_from_slice(&i.prev_hash.0);
+        out.extend_from_slice(&i.prev_index.to_le_bytes());
+    }
+}
+
+fn decode_output(r: &mut Reader<'_>) -> Result<TxOutput> {
+    let asset_id = UInt256(r.array("asset_id")?);
+    let at = r.pos();
+    let value = r.i64("value")?;
+    if value <= 0 {
+        return r.err(
+            "value",
+            at,
+            format!("output value {value} must be positive"),
+        );
+    }
+    let script_hash = UInt160(r.array("script_hash")?);
+    Ok(TxOutput {
+        asset_id,
+        value,
+        script_hash,
+    })
+}
+
+impl Transaction {
+    pub fn tx_type(&self) -> TxType {
+        self.exclusive.tx_type()
+    }
+
+    /// Decodes one transaction at the reader's position; returns it with its span.
+    pub fn decode(r: &mut Reader<'_>) -> Result<(Self, TxSpan)> {
+        let start = r.pos();
+        let type_byte = r.u8("type")?;
+        let Some(ty) = TxType::from_u8(type_byte) else {
+            return r.err(
+                "type",
+                start,
+                format!("unknown transaction type 0x{type_byte:02x}"),
+            );
+        };
+        let at = r.pos();
+        let version = r.u8("version")?;
+        if version > ty.max_version() {
+            return r.err(
+                "version",
+                at,
+                format!(
+                    "version {version} is not supported for type {ty:?} (max {})",
+                    ty.max_version()
+                ),
+            );
+        }
+        let exclusive = Exclusive::decode(ty, version, r)?;
+
+        let n = r.count("attributes", MAX_ATTRIBUTES, min_size::ATTRIBUTE)?;
+        let mut attributes = Vec::with_capacity(n);
+        for i in 0..n {
+            attributes.push(TxAttribute::decode(r).within("attributes", Some(i))?);
+        }
+        let inputs = decode_inputs(r, "inputs", MAX_INPUTS)?;
+        let n = r.count("outputs", MAX_OUTPUTS, min_size::OUTPUT)?;
+        let mut outputs = Vec::with_capacity(n);
+        for i in 0..n {
+            outputs.push(decode_output(r).within("outputs", Some(i))?);
+        }
+        let unsigned_end = r.pos();
+        let n = r.count("witnesses", MAX_WITNESSES, min_size::WITNESS)?;
+        let mut witnesses = Vec::with_capacity(n);
+        for i in 0..n {
+            witnesses.push(Witness::decode(r).within("witnesses", Some(i))?);
+        }
+        let tx = Transaction {
+            version,
+            exclusive,
+            attributes,
+            inputs,
+            outputs,
+            witnesses,
+        };
+        Ok((
+            tx,
+            TxSpan {
+                start,
+                unsigned_end,
+                end: r.pos(),
+            },
+        ))
+    }
+
+    /// Appends the unsigned part (everything but the witnesses).
+    pub fn encode_unsigned(&self, out: &mut Vec<u8>) {
+        out.push(self.tx_type() as u8);
+        out.push(self.version);
+        self.exclusive.encode(self.version, out);
+        write_var_int(out, self.attributes.len() as u64);
+        for a in &self.attributes {
+            a.encode(out);
+        }
+        encode_inputs(out, &self.inputs);
+        write_var_int(out, self.outputs.len() as u64);
+        for o in &self.outputs {
+            out.extend_from_slice(&o.asset_id.0);
+            out.extend_from_slice(&o.value.to_le_bytes());
+            out.extend_from_slice(&o.script_hash.0);
+        }
+    }
+
+    /// Appends the full serialization.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        self.encode_unsigned(out);
+        write_var_int(out, self.witnesses.len() as u64);
+        for w in &self.witnesses {
+            w.encode(out);
+        }
+    }
+
+    pub fn unsigned_bytes(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(256);
+        self.encode_unsigned(&mut v);
+        v
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(512);
+        self.encode(&mut v);
+        v
+    }
+
+    /// txid in internal byte order: hash256 of the unsigned bytes (re-serializes; when the
+    /// original buffer is at hand, hash its [`TxSpan::unsigned`] range instead).
+    pub fn hash(&self) -> UInt256 {
+        UInt256(hash256(&self.unsigned_bytes()))
+    }
+
+    /// Checks the transaction against every decoding rule (it must serialize to bytes that
+    /// decode back to an equal transaction). The message says what is wrong.
+    pub fn validate(&self) -> std::result::Result<(), String> {
+        let ty = self.tx_type();
+        if self.version > ty.max_version() {
+            return Err(format!(
+                "version {} is not supported for type {ty:?} (max {})",
+                self.version,
+                ty.max_version()
+            ));
+        }
+        match &self.exclusive {
+            Exclusive::Publish(p) if p.need_storage.is_some() != (self.version >= 1) => {
+                return Err("need_storage must be given iff version >= 1".into());
+            }
+            Exclusive::Invocation { gas, .. } if gas.is_some() != (self.version >= 1) => {
+                return Err("gas must be given iff version >= 1".into());
+            }
+            _ => {}
+        }
+        for (i, a) in self.attributes.iter().enumerate() {
+            a.validate().map_err(|e| format!("attributes[{i}]: {e}"))?;
+        }
+        let bytes = self.to_bytes();
+        match decode_transaction(&bytes) {
+            Ok(back) if back == *self => Ok(()),
+            Ok(_) => Err("transaction does not survive a serialization round trip".into()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
+
+/// Decodes exactly one transaction; trailing bytes are an error.
+pub fn decode_transaction(buf: &[u8]) -> Result<Transaction> {
+    let mut r = Reader::new(buf);
+    let (tx, _) = Transaction::decode(&mut r)?;
+    if !r.is_empty() {
+        return r.err(
+            "transaction",
+            r.pos(),
+            format!("{} trailing bytes", r.remaining()),
+        );
+    }
+    Ok(tx)
+}
+
+/// Decodes a transaction at the start of `buf`, allowing trailing bytes; returns its span.
+pub fn decode_transaction_prefix(buf: &[u8]) -> Result<(Transaction, TxSpan)> {
+    Transaction::decode(&mut Reader::new(buf))
+}

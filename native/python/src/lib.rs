@@ -1,0 +1,15 @@
+//! The thin binding layer: every function here converts Python objects to the logic crates'
+//! types and back. No protocol logic lives in this crate.
+use pyo3::prelude::*;
+
+mod crypto;
+mod types;
+mod verify;
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    types::register(m)?;
+    crypto::register(m)?;
+    verify::register(m)?;
+    Ok(())
+}

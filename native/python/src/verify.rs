@@ -1,0 +1,124 @@
+//! Binding of the block verifier: whole blocks in, one report dict per block out; the GIL is
+//! released for the whole native run.
+use antshares_core::UInt160;
+use antshares_crypto::Curve;
+use antshares_verify::{block_signatures as native_block_signatures, BlockReport};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+
+fn curve_name(c: Curve) -> &'static str {
+    match c {
+        Curve::Secp256r1 => "secp256r1",
+        Curve::Secp256k1 => "secp256k1",
+        Curve::Sm2 => "sm2",
+    }
+}
+
+/// Accepts a `UInt160` object (anything with `to_bytes()`) or 20 raw bytes.
+fn uint160_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<UInt160>> {
+    let Some(obj) = obj else { return Ok(None) };
+    if obj.is_none() {
+        return Ok(None);
+    }
+    let raw: Vec<u8> = if let Ok(b) = obj.cast::<PyBytes>() {
+        b.as_bytes().to_vec()
+    } else {
+        obj.call_method0("to_bytes")?.extract()?
+    };
+    UInt160::from_slice(&raw)
+        .map(Some)
+        .ok_or_else(|| PyValueError::new_err("next_consensus must be a UInt160 (20 bytes)"))
+}
+
+fn report_dict<'py>(py: Python<'py>, r: &BlockReport) -> PyResult<Bound<'py, PyDict>> {
+    let uint160 = py.import("antshares_native._native")?.getattr("UInt160")?;
+    let d = PyDict::new(py);
+    d.set_item("height", r.height)?;
+    d.set_item("hash", r.hash.map(|h| h.to_display()))?;
+    d.set_item("merkle_root", r.merkle_root.map(|h| h.to_display()))?;
+    d.set_item("merkle_ok", r.merkle_ok)?;
+    d.set_item("txids", r.txids.iter().map(|t| t.to_display()).collect::<Vec<_>>())?;
+    d.set_item("tx_types", r.tx_types.clone())?;
+    d.set_item("signatures_checked", r.signatures_checked)?;
+    d.set_item("signatures_valid", r.signatures_valid)?;
+    d.set_item("nonstandard_witnesses", r.nonstandard_witnesses)?;
+    d.set_item("ok", r.ok())?;
+    d.set_item("error", r.error.clone())?;
+    let next = match r.next_consensus {
+        Some(h) => Some(uint160.call1((PyBytes::new(py, h.as_bytes()),))?),
+        None => None,
+    };
+    d.set_item("next_consensus", next)?;
+    d.set_item("block_witness_bound", r.block_witness_bound)?;
+    Ok(d)
+}
+
+/// verify_block(raw, next_consensus=None) -> dict
+#[pyfunction]
+#[pyo3(signature = (raw, next_consensus=None))]
+fn verify_block<'py>(
+    py: Python<'py>,
+    raw: &Bound<'py, PyBytes>,
+    next_consensus: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let expected = uint160_arg(next_consensus)?;
+    let data = raw.as_bytes();
+    let report = py.detach(|| antshares_verify::verify_block(data, expected));
+    report_dict(py, &report)
+}
+
+/// verify_blocks(raws, expected, chained) -> list[dict]: every signature in one batch.
+#[pyfunction]
+#[pyo3(signature = (raws, expected, chained=false))]
+fn verify_blocks<'py>(
+    py: Python<'py>,
+    raws: Vec<Bound<'py, PyBytes>>,
+    expected: Vec<Option<Bound<'py, PyAny>>>,
+    chained: bool,
+) -> PyResult<Vec<Bound<'py, PyDict>>> {
+    if expected.len() != raws.len() {
+        return Err(PyValueError::new_err("expected must have one entry per block"));
+    }
+    let expected: Vec<Option<UInt160>> =
+        expected.iter().map(|e| uint160_arg(e.as_ref())).collect::<PyResult<_>>()?;
+    let views: Vec<&[u8]> = raws.iter().map(|b| b.as_bytes()).collect();
+    let reports = py.detach(|| antshares_verify::verify_blocks(&views, &expected, chained));
+    reports.iter().map(|r| report_dict(py, r)).collect()
+}
+
+/// (curve, key, message, signature) as Python objects.
+type PySignature<'py> = (&'static str, Bound<'py, PyBytes>, Bound<'py, PyBytes>, Bound<'py, PyBytes>);
+
+/// block_signatures(raw) -> list[(curve, key, message, signature)] of every verifying signature.
+#[pyfunction]
+fn block_signatures<'py>(py: Python<'py>, raw: &Bound<'py, PyBytes>) -> Vec<PySignature<'py>> {
+    let data = raw.as_bytes();
+    let records = py.detach(|| native_block_signatures(data));
+    records
+        .iter()
+        .map(|r| {
+            (
+                curve_name(r.curve),
+                PyBytes::new(py, &r.key),
+                PyBytes::new(py, &r.message),
+                PyBytes::new(py, &r.signature),
+            )
+        })
+        .collect()
+}
+
+/// clear_caches(): forget decoded keys and learned signer patterns (cold benchmarks).
+#[pyfunction]
+fn clear_caches() {
+    antshares_crypto::clear_key_cache();
+    antshares_verify::clear_hints();
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(verify_block, m)?)?;
+    m.add_function(wrap_pyfunction!(verify_blocks, m)?)?;
+    m.add_function(wrap_pyfunction!(block_signatures, m)?)?;
+    m.add_function(wrap_pyfunction!(clear_caches, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,14 @@
+//! The AntShares block verifier (SPEC §1, §3): decode, txids, Merkle root, and every standard
+//! witness — block witness, transaction witnesses, Agency order witnesses — of one or many blocks
+//! checked in one parallel batch.
+//!
+//! Standard witnesses are single-signature (`21 key AC`, `22 tagged-key AC`) and m-of-n multisig
+//! scripts with CHECKMULTISIG semantics. Anything else (a NEO 2.x contract) is counted as
+//! non-standard: neither passed nor failed. Ledger rules (who must sign, double spends) need the
+//! UTXO set and are not checked here; the sorted-witness rule is.
+
+mod block;
+mod walk;
+
+pub use block::{block_signatures, verify_block, verify_blocks, BlockReport, SignatureRecord};
+pub use walk::{clear_hints, run_checks, CheckOutcome, Message, ScriptKey, SigCheck};

@@ -1,0 +1,5 @@
+import sys
+
+from antshares.cli import main
+
+sys.exit(main())

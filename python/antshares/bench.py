@@ -1,0 +1,202 @@
+"""Benchmarks as ratios against baselines measured in the same run (`antshares bench`).
+
+Absolute rates on these shared 2-core machines are noisy; the ratios are what the targets are on.
+Baselines: `cryptography` (OpenSSL) for P-256 and `coincurve` (libsecp256k1) for secp256k1, one
+thread each with key objects loaded in advance; `gmssl` for SM2; a hashlib loop for Merkle roots.
+Each figure is the best of several timed repetitions.
+"""
+
+import hashlib
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from antshares_native import _native
+
+from antshares.crypto import Curve
+
+MIN_SECONDS = 0.4
+REPEATS = 5
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    ours: float  # items per second
+    baseline: float
+    baseline_name: str
+    target: float | None  # minimum ratio, None = reported only
+
+    @property
+    def ratio(self) -> float:
+        return self.ours / self.baseline
+
+    @property
+    def passed(self) -> bool | None:
+        return None if self.target is None else self.ratio >= self.target
+
+
+def rate(fn: Callable[[], Any], items: int, min_seconds: float = MIN_SECONDS) -> float:
+    """Best items/s over REPEATS timed runs of `fn`, each repeated until it lasts min_seconds."""
+    fn()  # warm caches and pools once
+    best = 0.0
+    for _ in range(REPEATS):
+        loops, elapsed = 0, 0.0
+        start = time.perf_counter()
+        while elapsed < min_seconds / REPEATS or loops == 0:
+            fn()
+            loops += 1
+            elapsed = time.perf_counter() - start
+        best = max(best, items * loops / elapsed)
+    return best
+
+
+def _signed_items(curve: Curve, count: int) -> list[tuple[bytes, bytes, bytes, bytes]]:
+    """(secret, key, message, signature) with distinct keys and ~250-byte messages, like txs."""
+    out = []
+    for i in range(count):
+        secret = hashlib.sha256(f"bench {curve.value} {i}".encode()).digest()
+        message = os.urandom(250)
+        key = _native.public_key_from_secret(curve.value, secret)
+        out.append((secret, key, message, _native.sign(curve.value, secret, message)))
+    return out
+
+
+def _der(sig: bytes) -> bytes:
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+    return encode_dss_signature(int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big"))
+
+
+def bench_p256(count: int) -> Result:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    signed = _signed_items(Curve.SECP256R1, count)
+    algo = ec.ECDSA(hashes.SHA256())
+    loaded = [
+        (ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), k), m, _der(s))
+        for _, k, m, s in signed
+    ]
+
+    def baseline() -> None:
+        for key, msg, der in loaded:
+            key.verify(der, msg, algo)
+
+    batch = [(Curve.SECP256R1.value, k, m, s) for _, k, m, s in signed]
+    ours = rate(lambda: _native.verify_batch(batch), count)
+    return Result("P-256 batch verify", ours, rate(baseline, count), "cryptography 1 thread", 2.0)
+
+
+def bench_secp256k1(count: int) -> Result:
+    import coincurve
+
+    signed = _signed_items(Curve.SECP256K1, count)
+    loaded = [(coincurve.PublicKey(k), m, _der(s)) for _, k, m, s in signed]
+
+    def baseline() -> None:
+        for key, msg, der in loaded:
+            key.verify(der, msg)
+
+    batch = [(Curve.SECP256K1.value, k, m, s) for _, k, m, s in signed]
+    ours = rate(lambda: _native.verify_batch(batch), count)
+    return Result("secp256k1 batch verify", ours, rate(baseline, count), "coincurve 1 thread", 1.9)
+
+
+def bench_sm2(count: int) -> Result:
+    from gmssl import sm2
+
+    signed = _signed_items(Curve.SM2, count)
+    curve_p = int("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFF", 16)
+    loaded = []
+    for _, key, msg, sig in signed:
+        x = int.from_bytes(key[1:], "big")
+        y2 = (pow(x, 3, curve_p) - 3 * x + _SM2_B) % curve_p
+        y = pow(y2, (curve_p + 1) // 4, curve_p)
+        if y % 2 != key[0] % 2:
+            y = curve_p - y
+        pub = f"{x:064x}{y:064x}"
+        loaded.append((sm2.CryptSM2(private_key="", public_key=pub), msg, sig.hex()))
+
+    def baseline() -> None:
+        for crypt, msg, sig in loaded:
+            crypt.verify_with_sm3(sig, msg)
+
+    batch = [(Curve.SM2.value, k, m, s) for _, k, m, s in signed]
+    ours = rate(lambda: _native.verify_batch(batch), count)
+    base = rate(baseline, min(count, 20), min_seconds=0.5)
+    return Result("SM2 batch verify", ours, base, "gmssl (pure Python) 1 thread", None)
+
+
+_SM2_B = int("28E9FA9E9D9F5E344D5A9E4BCF6509A7F39789F515AB8F92DDBCBD414D940E93", 16)
+
+
+def bench_block(path: Path, cold: bool) -> Result:
+    """Full verification of a real block vs the bare batch rate of the same signatures."""
+    raw = bytes.fromhex(path.read_text().strip())
+    pairs = _native.block_signatures(raw)  # (curve, key, message, signature) each signature
+    sigs = len(pairs)
+
+    def full() -> None:
+        if cold:
+            _native.clear_caches()
+        report = _native.verify_block(raw, None)
+        if not report["ok"]:
+            raise RuntimeError(f"{path.name} does not verify: {report['error']}")
+
+    def bare() -> None:
+        if cold:
+            _native.clear_caches()
+        _native.verify_batch(pairs)
+
+    label = f"block {path.stem.split('-')[-1]} full verify{' (cold caches)' if cold else ''}"
+    return Result(label, rate(full, sigs), rate(bare, sigs), "bare batch, same signatures", 0.9)
+
+
+def bench_merkle(count: int) -> Result:
+    leaves = [hashlib.sha256(i.to_bytes(4, "little")).digest() for i in range(count)]
+
+    def python_merkle() -> bytes:
+        level = list(leaves)
+        while len(level) > 1:
+            if len(level) % 2:
+                level.append(level[-1])
+            level = [
+                hashlib.sha256(hashlib.sha256(level[i] + level[i + 1]).digest()).digest()
+                for i in range(0, len(level), 2)
+            ]
+        return level[0]
+
+    if python_merkle() != _native.merkle_root(leaves):
+        raise RuntimeError("native Merkle root differs from the hashlib reference")
+    ours = rate(lambda: _native.merkle_root(leaves), count)
+    return Result(f"Merkle root ({count} leaves)", ours, rate(python_merkle, count), "hashlib loop", 5.0)
+
+
+def run_all(shared: Path, quick: bool = False) -> list[Result]:
+    n = 256 if quick else 2048
+    results = [bench_p256(n), bench_secp256k1(n), bench_sm2(n // 4), bench_merkle(n)]
+    for height in ("1050514", "797966"):
+        path = shared / "vectors" / "blocks" / f"mainnet-{height}.hex"
+        if path.is_file():
+            results.append(bench_block(path, cold=False))
+            results.append(bench_block(path, cold=True))
+    return results
+
+
+def format_table(results: list[Result]) -> str:
+    lines = [
+        f"{'benchmark':<40} {'ours/s':>12} {'baseline/s':>12} {'ratio':>7} {'target':>7}  "
+        f"verdict  baseline",
+    ]
+    for r in results:
+        target = "-" if r.target is None else f"{r.target:.2f}x"
+        verdict = {None: "report", True: "PASS", False: "FAIL"}[r.passed]
+        lines.append(
+            f"{r.name:<40} {r.ours:>12,.0f} {r.baseline:>12,.0f} {r.ratio:>6.2f}x {target:>7}  "
+            f"{verdict:<7}  {r.baseline_name}"
+        )
+    return "\n".join(lines)

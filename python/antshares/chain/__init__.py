@@ -1,0 +1,1 @@
+"""Chain-level data: network profiles, the genesis block, chain files."""

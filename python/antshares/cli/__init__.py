@@ -1,0 +1,34 @@
+"""The `antshares` command line: `verify`, `genesis` and `bench`."""
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import bench_cmd, genesis_cmd, verify_cmd
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="antshares", description="AntShares node tools (SPEC: ../shared/docs/SPEC.md)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    verify_cmd.add_parser(sub)
+    genesis_cmd.add_parser(sub)
+    bench_cmd.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
