@@ -8,11 +8,11 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from conftest import block_bytes
+from antshares_native import _native
 
 from antshares.bench import _der, _signed_items
 from antshares.crypto import Curve
-from antshares_native import _native
+from conftest import block_bytes
 
 N = 1024
 

@@ -34,9 +34,7 @@ output = st.builds(TxOutput, u256, fixed8_pos, u160)
 @st.composite
 def attribute(draw: st.DrawFn) -> TxAttribute:
     usage = draw(
-        st.sampled_from(
-            [0x00, 0x02, 0x03, 0x20, 0x30, 0x81, 0x90, 0xA1, 0xAF, 0xF0, 0xFF]
-        )
+        st.sampled_from([0x00, 0x02, 0x03, 0x20, 0x30, 0x81, 0x90, 0xA1, 0xAF, 0xF0, 0xFF])
     )
     if usage in (0x00, 0x02, 0x03, 0x30) or 0xA1 <= usage <= 0xAF:
         data = draw(st.binary(min_size=32, max_size=32))
@@ -65,11 +63,15 @@ def exclusive_for(tx_type: TxType, version: int) -> st.SearchStrategy[dict[str, 
     if tx_type in (TxType.ISSUE, TxType.CONTRACT):
         return st.just({})
     if tx_type == TxType.CLAIM:
-        return st.fixed_dictionaries({"claims": st.lists(coin, min_size=1, max_size=4, unique=True)})
+        return st.fixed_dictionaries(
+            {"claims": st.lists(coin, min_size=1, max_size=4, unique=True)}
+        )
     if tx_type == TxType.ENROLLMENT:
         return st.fixed_dictionaries({"public_key": point})
     if tx_type == TxType.VOTING:
-        return st.fixed_dictionaries({"enrollments": st.lists(u256, min_size=1, max_size=4, unique=True)})
+        return st.fixed_dictionaries(
+            {"enrollments": st.lists(u256, min_size=1, max_size=4, unique=True)}
+        )
     if tx_type == TxType.REGISTER:
         return st.fixed_dictionaries(
             {
@@ -117,22 +119,26 @@ def exclusive_for(tx_type: TxType, version: int) -> st.SearchStrategy[dict[str, 
             fields["gas"] = st.integers(0, 2**62)
         return st.fixed_dictionaries(fields)
     if tx_type == TxType.AGENCY:
-        return st.tuples(u256, u256).filter(lambda t: t[0] != t[1]).flatmap(
-            lambda ids: st.fixed_dictionaries(
-                {
-                    "asset_id": st.just(ids[0]),
-                    "value_asset_id": st.just(ids[1]),
-                    "agent": u160,
-                    "orders": st.lists(order_signed, max_size=3),
-                    "split_order": st.none()
-                    | st.fixed_dictionaries(
-                        {
-                            "amount": st.integers(1, 10**6).map(lambda x: x * 10_000),
-                            "price": st.integers(1, 10**6).map(lambda x: x * 10_000),
-                            "client": u160,
-                        }
-                    ),
-                }
+        return (
+            st.tuples(u256, u256)
+            .filter(lambda t: t[0] != t[1])
+            .flatmap(
+                lambda ids: st.fixed_dictionaries(
+                    {
+                        "asset_id": st.just(ids[0]),
+                        "value_asset_id": st.just(ids[1]),
+                        "agent": u160,
+                        "orders": st.lists(order_signed, max_size=3),
+                        "split_order": st.none()
+                        | st.fixed_dictionaries(
+                            {
+                                "amount": st.integers(1, 10**6).map(lambda x: x * 10_000),
+                                "price": st.integers(1, 10**6).map(lambda x: x * 10_000),
+                                "client": u160,
+                            }
+                        ),
+                    }
+                )
             )
         )
     raise AssertionError(tx_type)
@@ -172,5 +178,5 @@ header = st.builds(
 
 @st.composite
 def block(draw: st.DrawFn) -> Block:
-    txs = [draw(transaction(TxType.MINER))] + draw(st.lists(transaction(), max_size=3))
+    txs = [draw(transaction(TxType.MINER)), *draw(st.lists(transaction(), max_size=3))]
     return Block(draw(header), txs)

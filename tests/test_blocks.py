@@ -4,13 +4,13 @@ flipped bit in a signature, a key or a signed message makes verification fail.""
 import random
 
 import pytest
-from conftest import block_bytes, block_files
+from antshares_native import _native
 
 import antshares
 from antshares.core import Block, Transaction, Witness
 from antshares.core.address import parse_invocation
 from antshares.core.hashing import hash256, merkle_root
-from antshares_native import _native
+from conftest import block_bytes, block_files
 
 
 def rebuild_tx(tx: Transaction, witnesses: list[Witness]) -> Transaction:
@@ -43,7 +43,10 @@ def test_real_block_round_trip_and_verifies(real_block: tuple[str, bytes]) -> No
     assert block.compute_merkle_root() == block.merkle_root
     txids = [hash256(tx.unsigned_bytes())[::-1].hex() for tx in block.transactions]
     assert [tx.txid for tx in block.transactions] == txids
-    assert merkle_root([tx.hash.to_bytes() for tx in block.transactions]) == block.merkle_root.to_bytes()
+    assert (
+        merkle_root([tx.hash.to_bytes() for tx in block.transactions])
+        == block.merkle_root.to_bytes()
+    )
     for tx in block.transactions:
         assert Transaction.from_bytes(tx.to_bytes()) == tx
     report = antshares.verify_block(raw)
@@ -100,8 +103,14 @@ def test_flipped_block_witness_signature_fails(name: str) -> None:
     inv = bytearray(h.witness.invocation)
     inv[1 + 17] ^= 0x10
     header = type(h)(
-        h.version, h.prev_hash, h.merkle_root, h.timestamp, h.index, h.consensus_data,
-        h.next_consensus, Witness(bytes(inv), h.witness.verification),
+        h.version,
+        h.prev_hash,
+        h.merkle_root,
+        h.timestamp,
+        h.index,
+        h.consensus_data,
+        h.next_consensus,
+        Witness(bytes(inv), h.witness.verification),
     )
     report = antshares.verify_block(Block(header, list(block.transactions)).to_bytes())
     assert not report.ok and (report.error or "").startswith("block witness")
@@ -134,7 +143,12 @@ def test_flipped_message_bit_fails(name: str) -> None:
     out = tx.outputs[0]
     changed = type(out)(out.asset_id, out.value ^ (1 << rng.randrange(8)) or 1, out.script_hash)
     tx2 = Transaction(
-        tx.type, tx.version, tx.exclusive, tx.attributes, tx.inputs, [changed, *tx.outputs[1:]],
+        tx.type,
+        tx.version,
+        tx.exclusive,
+        tx.attributes,
+        tx.inputs,
+        [changed, *tx.outputs[1:]],
         tx.witnesses,
     )
     txs = list(block.transactions)
@@ -142,7 +156,13 @@ def test_flipped_message_bit_fails(name: str) -> None:
     h = block.header
     root = type(h.merkle_root)(merkle_root([x.hash.to_bytes() for x in txs]))
     header = type(h)(
-        h.version, h.prev_hash, root, h.timestamp, h.index, h.consensus_data, h.next_consensus,
+        h.version,
+        h.prev_hash,
+        root,
+        h.timestamp,
+        h.index,
+        h.consensus_data,
+        h.next_consensus,
         h.witness,
     )
     report = antshares.verify_block(Block(header, txs).to_bytes())

@@ -5,10 +5,10 @@ encodings, and name the field and byte offset. The corpus in tests/corpus/ keeps
 from pathlib import Path
 
 import pytest
-from conftest import block_bytes
 
 import antshares
 from antshares.core import Block, DecodeError, Header, Transaction, decode_headers_payload
+from conftest import block_bytes
 
 CORPUS = Path(__file__).parent / "corpus"
 SMALL_BLOCK = "mainnet-2000000.hex"
@@ -87,7 +87,13 @@ def test_too_many_headers_in_a_payload() -> None:
 
 def test_invalid_utf8_in_asset_name_is_rejected() -> None:
     raw = bytearray(bytes.fromhex("400060") + b"\x02\xff\xfe")
-    raw += (-1).to_bytes(8, "little", signed=True) + b"\x08" + b"\x00" + bytes(20) + b"\x00\x00\x00\x00"
+    raw += (
+        (-1).to_bytes(8, "little", signed=True)
+        + b"\x08"
+        + b"\x00"
+        + bytes(20)
+        + b"\x00\x00\x00\x00"
+    )
     with pytest.raises(DecodeError, match="name"):
         Transaction.from_bytes(bytes(raw))
 

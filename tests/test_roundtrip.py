@@ -3,7 +3,6 @@ bytes are stable."""
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import block, coin, header, output, transaction, u160, u256, witness
 
 from antshares.core import (
     Block,
@@ -18,6 +17,7 @@ from antshares.core import (
     decode_headers_payload,
     encode_headers_payload,
 )
+from strategies import block, coin, header, output, transaction, u160, u256, witness
 
 SETTINGS = settings(max_examples=150, deadline=None)
 

@@ -57,7 +57,9 @@ def witnesses(draw: st.DrawFn) -> tuple[int, list[bytes], list[int | None]]:
     m = draw(st.integers(1, len(keys)))
     # Each signature slot: the index (in the script's key order) of the signer, or None = garbage.
     slots = draw(
-        st.lists(st.one_of(st.none(), st.integers(0, len(keys) - 1)), min_size=m - 1, max_size=m + 1)
+        st.lists(
+            st.one_of(st.none(), st.integers(0, len(keys) - 1)), min_size=m - 1, max_size=m + 1
+        )
     )
     return m, keys, slots
 

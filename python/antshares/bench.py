@@ -173,7 +173,9 @@ def bench_merkle(count: int) -> Result:
     if python_merkle() != _native.merkle_root(leaves):
         raise RuntimeError("native Merkle root differs from the hashlib reference")
     ours = rate(lambda: _native.merkle_root(leaves), count)
-    return Result(f"Merkle root ({count} leaves)", ours, rate(python_merkle, count), "hashlib loop", 5.0)
+    return Result(
+        f"Merkle root ({count} leaves)", ours, rate(python_merkle, count), "hashlib loop", 5.0
+    )
 
 
 def run_all(shared: Path, quick: bool = False) -> list[Result]:

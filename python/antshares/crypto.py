@@ -6,12 +6,12 @@ default user id. Verification accepts high-S; signing always produces low-S.
 """
 
 from collections.abc import Iterable, Sequence
-from enum import Enum
+from enum import StrEnum
 
 from antshares_native import _native
 
 
-class Curve(str, Enum):
+class Curve(StrEnum):
     SECP256R1 = "secp256r1"
     SECP256K1 = "secp256k1"
     SM2 = "sm2"
@@ -55,7 +55,9 @@ def sort_keys(keys: Sequence[bytes]) -> list[bytes]:
 
 
 def key_cache_stats() -> dict[str, int]:
-    return _native.key_cache_stats()
+    """Hits, misses and size of the process-wide decoded-key cache."""
+    stats = _native.key_cache_stats()
+    return {"hits": stats["hits"], "misses": stats["misses"], "size": stats["size"]}
 
 
 __all__ = [

@@ -8,11 +8,14 @@ ledger and are not checked here.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from antshares_native import _native
 
 from antshares.core import UInt160
+
+if TYPE_CHECKING:  # a stub-only type
+    from antshares_native._native import VerifyReport
 
 JSON_KEYS = (
     "height",
@@ -48,7 +51,7 @@ class BlockReport:
     block_witness_bound: bool  # whether the block witness was checked against a NextConsensus
 
     @classmethod
-    def _from_native(cls, d: dict[str, Any]) -> "BlockReport":
+    def _from_native(cls, d: "VerifyReport") -> "BlockReport":
         return cls(
             height=d["height"],
             hash=d["hash"],

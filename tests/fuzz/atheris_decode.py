@@ -14,7 +14,12 @@ with atheris.instrument_imports():
 
 
 def one_input(data: bytes) -> None:
-    for decode in (Block.from_bytes, Transaction.from_bytes, Header.from_bytes, decode_headers_payload):
+    for decode in (
+        Block.from_bytes,
+        Transaction.from_bytes,
+        Header.from_bytes,
+        decode_headers_payload,
+    ):
         try:
             obj = decode(data)
         except ValueError:  # DecodeError is a ValueError

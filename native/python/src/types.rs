@@ -1375,6 +1375,22 @@ fn parse_invocation<'py>(py: Python<'py>, script: &[u8]) -> PyResult<Option<Boun
     }
 }
 
+/// encode_var_int(n) -> bytes: the minimal var-int encoding (format-1x §1).
+#[pyfunction]
+fn encode_var_int<'py>(py: Python<'py>, value: u64) -> Bound<'py, PyBytes> {
+    let mut out = Vec::with_capacity(9);
+    antshares_core::io::write_var_int(&mut out, value);
+    PyBytes::new(py, &out)
+}
+
+/// decode_var_int(data) -> (value, size): reads a canonical var-int at the start of `data`.
+#[pyfunction]
+fn decode_var_int(py: Python<'_>, data: &[u8]) -> PyResult<(u64, usize)> {
+    let mut r = antshares_core::io::Reader::new(data);
+    let v = r.var_int("var_int").map_err(|e| decode_err(py, &e))?;
+    Ok((v, r.pos()))
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("DecodeError", py.get_type::<DecodeError>())?;
@@ -1404,5 +1420,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(multisig_script_sorted, m)?)?;
     m.add_function(wrap_pyfunction!(classify_script, m)?)?;
     m.add_function(wrap_pyfunction!(parse_invocation, m)?)?;
+    m.add_function(wrap_pyfunction!(encode_var_int, m)?)?;
+    m.add_function(wrap_pyfunction!(decode_var_int, m)?)?;
     Ok(())
 }

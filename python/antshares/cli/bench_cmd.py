@@ -26,7 +26,9 @@ def run(args: argparse.Namespace) -> int:
     except ImportError as exc:  # the baselines are development dependencies
         print(f"antshares bench needs the development packages: {exc}", file=sys.stderr)
         return 2
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     results = run_all(args.shared, quick=args.quick)
     print(format_table(results))
     return 1 if any(r.passed is False for r in results) else 0

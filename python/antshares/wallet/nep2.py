@@ -3,13 +3,12 @@
 import hashlib
 import unicodedata
 
+from antshares_native._native import base58check_decode, base58check_encode
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from antshares.core.address import script_address, single_sig_script
 from antshares.core.hashing import hash256
 from antshares.crypto import public_key_from_secret
-
-from antshares_native._native import base58check_decode, base58check_encode
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 16384, 8, 8
 PREFIX = bytes([0x01, 0x42, 0xE0])

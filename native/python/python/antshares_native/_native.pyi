@@ -1,7 +1,7 @@
-# Typing stub fragment for the codec part of `antshares_native._native` (native/python/src/types.rs).
-# To be merged into `_native.pyi`.
+# Hand-written typing stub of the compiled module `antshares_native._native` (native/python/src).
+# Keep it true: every function and class the module registers, with its exact signature.
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal, final
+from typing import Any, Literal, TypedDict, final
 
 class DecodeError(ValueError):
     """Raised when bytes cannot be decoded: message "<field> at offset <n>: <reason>"."""
@@ -232,3 +232,77 @@ def classify_script(
     | tuple[Literal["nonstandard"]]
 ): ...
 def parse_invocation(script: bytes) -> list[bytes] | None: ...
+def encode_var_int(value: int) -> bytes:
+    """Minimal var-int encoding (format-1x §1)."""
+
+def decode_var_int(data: bytes) -> tuple[int, int]:
+    """(value, size) of the canonical var-int at the start of data; DecodeError otherwise."""
+
+# --- signatures (native/python/src/crypto.rs) ---
+
+CurveName = Literal["secp256r1", "secp256k1", "sm2"]
+
+class KeyCacheStats(TypedDict):
+    hits: int
+    misses: int
+    size: int
+
+def public_key_from_secret(curve: str, secret: bytes) -> bytes:
+    """33-byte compressed public key of a 32-byte secret. ValueError: unknown curve, bad secret."""
+
+def sign(curve: str, secret: bytes, message: bytes) -> bytes:
+    """64-byte r||s; deterministic, low-S for the ECDSA curves. ValueError: curve, bad secret."""
+
+def verify(curve: str, key: bytes, message: bytes, signature: bytes) -> bool:
+    """High-S accepted. Malformed keys/signatures give False; an unknown curve raises ValueError."""
+
+def verify_batch(items: Sequence[tuple[str | int, bytes, bytes, bytes]]) -> list[bool]:
+    """Items (curve, key, message, signature), verified in parallel with the GIL released.
+    The curve may also be its code (0 secp256r1, 1 secp256k1, 2 sm2)."""
+
+def verify_batch_packed(
+    curves: bytes, keys: bytes, signatures: bytes, messages: Sequence[bytes]
+) -> list[bool]:
+    """curves: one code per item (0 secp256r1, 1 secp256k1, 2 sm2); keys: 33*n bytes;
+    signatures: 64*n bytes; messages: n items. ValueError on inconsistent sizes or codes."""
+
+def compare_keys(a: bytes, b: bytes) -> int:
+    """-1/0/1 in multisig order: X, then Y (prefix ignored); 34-byte tagged keys then by tag.
+    ValueError on malformed or invalid keys."""
+
+def sort_keys(keys: Sequence[bytes]) -> list[bytes]:
+    """A new list in multisig order (see compare_keys). ValueError on malformed or invalid keys."""
+
+def key_cache_stats() -> KeyCacheStats:
+    """Counters of the process-wide decoded-key cache."""
+
+# --- block verifier (native/python/src/verify.rs) ---
+
+class VerifyReport(TypedDict):
+    height: int | None
+    hash: str | None
+    merkle_root: str | None
+    merkle_ok: bool
+    txids: list[str]
+    tx_types: list[int]
+    signatures_checked: int
+    signatures_valid: int
+    nonstandard_witnesses: int
+    ok: bool
+    error: str | None
+    next_consensus: UInt160 | None
+    block_witness_bound: bool
+
+def verify_block(raw: bytes, next_consensus: UInt160 | bytes | None = None) -> VerifyReport:
+    """Parse, txids, Merkle root and every standard witness of one block (GIL released)."""
+
+def verify_blocks(
+    raws: Sequence[bytes], expected: Sequence[UInt160 | bytes | None], chained: bool = False
+) -> list[VerifyReport]:
+    """Many blocks, all signatures in one parallel batch; `chained` links consecutive blocks."""
+
+def block_signatures(raw: bytes) -> list[tuple[CurveName, bytes, bytes, bytes]]:
+    """(curve, key, message, signature) of every signature of the block that verifies."""
+
+def clear_caches() -> None:
+    """Forget decoded keys and learned signer patterns (for cold benchmarks)."""
