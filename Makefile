@@ -21,10 +21,20 @@ $(VENV)/.installed: requirements-dev.txt
 
 venv: $(VENV)/.installed
 
+NATIVE_SOURCES := Cargo.toml Cargo.lock $(shell find native/core native/crypto native/verify native/python -name '*.rs' -o -name '*.toml' -o -name '*.py' -o -name '*.pyi' 2>/dev/null)
+
 # The Rust core is its own wheel (native/python, maturin, release); the package is an editable install.
-build: venv
+# Both are rebuilt only when their sources changed.
+$(VENV)/.built-native: $(VENV)/.installed $(NATIVE_SOURCES)
 	maturin develop --release -q -m native/python/Cargo.toml
+	$(PY) -c "import antshares_native._native"
+	touch $@
+
+$(VENV)/.built-package: $(VENV)/.installed pyproject.toml setup.py
 	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	touch $@
+
+build: $(VENV)/.built-native $(VENV)/.built-package
 
 lint: venv
 	cargo fmt --all --check

@@ -12,7 +12,9 @@ class DecodeError(ValueError):
 
 @final
 class UInt160:
-    """20 raw bytes (internal order). str() is the display form (reversed hex)."""
+    """20 raw bytes (internal order). str() is the display form (reversed hex). Ordered as
+    little-endian numbers, i.e. like the display strings. Arguments typed UInt160 elsewhere also
+    accept 20 raw bytes."""
 
     def __new__(cls, data: bytes) -> UInt160: ...
     @staticmethod
@@ -31,7 +33,9 @@ class UInt160:
 
 @final
 class UInt256:
-    """32 raw bytes (internal order). str() is the display form (reversed hex)."""
+    """32 raw bytes (internal order). str() is the display form (reversed hex). Ordered as
+    little-endian numbers, i.e. like the display strings. Arguments typed UInt256 elsewhere also
+    accept 32 raw bytes."""
 
     def __new__(cls, data: bytes) -> UInt256: ...
     @staticmethod
@@ -65,7 +69,7 @@ class Witness:
 
 @final
 class CoinReference:
-    def __new__(cls, prev_hash: UInt256, prev_index: int) -> CoinReference: ...
+    def __new__(cls, prev_hash: UInt256 | bytes, prev_index: int) -> CoinReference: ...
     @property
     def prev_hash(self) -> UInt256: ...
     @property
@@ -80,7 +84,9 @@ class CoinReference:
 class TxOutput:
     """`value` is the raw Fixed8 integer (amount × 10^8), > 0."""
 
-    def __new__(cls, asset_id: UInt256, value: int, script_hash: UInt160) -> TxOutput: ...
+    def __new__(
+        cls, asset_id: UInt256 | bytes, value: int, script_hash: UInt160 | bytes
+    ) -> TxOutput: ...
     @property
     def asset_id(self) -> UInt256: ...
     @property
@@ -106,9 +112,20 @@ class TxAttribute:
 
 @final
 class Transaction:
-    """`exclusive` is a dict whose keys depend on `type` (see the binding docs), e.g.
-    Miner {"nonce": int}, Contract {}, Claim {"claims": list[CoinReference]},
-    Invocation {"script": bytes, "gas": int (version >= 1 only)}."""
+    """`exclusive` is a dict whose keys depend on `type`; a missing or extra key is a ValueError:
+    Miner {"nonce": int}; Issue, Contract {}; Claim {"claims": list[CoinReference]};
+    Enrollment {"public_key": bytes (33, compressed)}; Voting {"enrollments": list[UInt256]};
+    Register {"asset_type": int, "name": str, "amount": int, "precision": int, "owner": bytes,
+    "admin": UInt160}; State {"descriptors": list[{"type": int, "key": bytes, "field": str,
+    "value": bytes}]}; Publish {"script": bytes, "parameter_list": bytes, "return_type": int,
+    "name", "code_version", "author", "email", "description": str, "need_storage": bool
+    (version >= 1 only)}; Invocation {"script": bytes, "gas": int (version >= 1 only)};
+    Agency {"asset_id": UInt256, "value_asset_id": UInt256, "agent": UInt160,
+    "orders": list[{"amount": int, "price": int, "client": UInt160,
+    "inputs": list[CoinReference], "witnesses": list[Witness]}],
+    "split_order": {"amount": int, "price": int, "client": UInt160} | None (may be omitted)}.
+    The constructor validates the whole transaction (ValueError); `exclusive` and the list
+    properties return new objects on every access."""
 
     def __new__(
         cls,
@@ -153,12 +170,12 @@ class Header:
     def __new__(
         cls,
         version: int,
-        prev_hash: UInt256,
-        merkle_root: UInt256,
+        prev_hash: UInt256 | bytes,
+        merkle_root: UInt256 | bytes,
         timestamp: int,
         index: int,
         consensus_data: int,
-        next_consensus: UInt160,
+        next_consensus: UInt160 | bytes,
         witness: Witness,
     ) -> Header: ...
     @staticmethod
@@ -218,7 +235,7 @@ def merkle_root(hashes: Iterable[bytes | UInt256]) -> bytes: ...
 def base58check_encode(data: bytes) -> str: ...
 def base58check_decode(s: str) -> bytes: ...
 def script_hash(script: bytes) -> UInt160: ...
-def address_from_script_hash(h: UInt160, version: int = 0x17) -> str: ...
+def address_from_script_hash(h: UInt160 | bytes, version: int = 0x17) -> str: ...
 def decode_address(addr: str) -> tuple[int, UInt160]: ...
 def wif_encode(secret: bytes) -> str: ...
 def wif_decode(wif: str) -> bytes: ...
