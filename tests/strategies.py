@@ -91,7 +91,7 @@ def exclusive_for(tx_type: TxType, version: int) -> st.SearchStrategy[dict[str, 
                         {
                             "type": st.sampled_from([0x40, 0x48]),
                             "key": small_bytes,
-                            "field": text,
+                            "field": st.text(max_size=8),  # ≤ 32 bytes of UTF-8
                             "value": small_bytes,
                         }
                     ),

@@ -136,3 +136,44 @@ def test_genesis_is_valid_to_the_verifier() -> None:
     report = __import__("antshares").verify_block(genesis_block(load_profile("mainnet")).to_bytes())
     assert report.ok and report.height == 0
     assert report.nonstandard_witnesses == 1  # the IssueTransaction's `51` witness
+
+
+def mainnet_start() -> list[bytes]:
+    """Genesis (rebuilt here) and the real MainNet blocks 1 and 2."""
+    real = [
+        bytes.fromhex(v["input"]["raw_hex"])
+        for v in vectors()
+        if v["what"].startswith(("MainNet block 1 ", "MainNet block 2 "))
+    ]
+    return [genesis_block(load_profile("mainnet")).to_bytes(), *real]
+
+
+def test_verify_chain_from_genesis_binds_every_block_witness() -> None:
+    from antshares import verify_chain
+
+    reports = verify_chain(mainnet_start())
+    assert [r.height for r in reports] == [0, 1, 2]
+    assert all(r.ok for r in reports), [r.error for r in reports]
+    assert [r.block_witness_bound for r in reports] == [False, True, True]
+    # Continuing from a report of the previous batch.
+    again = verify_chain(mainnet_start()[2:], previous=reports[1])
+    assert again[0].ok and again[0].block_witness_bound
+    wrong = verify_chain(mainnet_start()[1:2], previous=reports[2])
+    assert not wrong[0].ok and "does not follow" in (wrong[0].error or "")
+
+
+def test_chain_file_links_across_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from antshares.cli import verify_cmd
+
+    monkeypatch.setattr(verify_cmd, "BATCH_BLOCKS", 1)
+    chain = tmp_path / "chain.acc"
+    write_chain_file(chain, mainnet_start())
+    assert main(["verify", "--json", str(chain)]) == 0
+    assert [json.loads(line)["ok"] for line in capsys.readouterr().out.splitlines()] == [True] * 3
+    blocks = mainnet_start()
+    write_chain_file(chain, [blocks[0], blocks[2], blocks[1]])
+    assert main(["verify", "--json", str(chain)]) == 1
+    errors = [json.loads(line)["error"] for line in capsys.readouterr().out.splitlines()]
+    assert errors[0] is None and "does not follow" in errors[1] and "does not follow" in errors[2]

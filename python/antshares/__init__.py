@@ -29,7 +29,7 @@ from antshares.core.address import (
     wif_encode,
 )
 from antshares.crypto import Curve
-from antshares.verify import BlockReport, verify_block, verify_blocks
+from antshares.verify import BlockReport, verify_block, verify_blocks, verify_chain
 
 __version__ = "0.1.0"
 
@@ -56,6 +56,7 @@ __all__ = [
     "single_sig_script",
     "verify_block",
     "verify_blocks",
+    "verify_chain",
     "wif_decode",
     "wif_encode",
 ]

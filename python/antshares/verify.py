@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from antshares_native import _native
 
-from antshares.core import UInt160
+from antshares.core import UInt160, UInt256
 
 if TYPE_CHECKING:  # a stub-only type
     from antshares_native._native import VerifyReport
@@ -92,22 +92,28 @@ def verify_block(raw: bytes, next_consensus: UInt160 | None = None) -> BlockRepo
 
 
 def verify_blocks(
-    raws: Sequence[bytes],
-    next_consensus: Sequence[UInt160 | None] | None = None,
-    *,
-    chained: bool = False,
+    raws: Sequence[bytes], next_consensus: Sequence[UInt160 | None] | None = None
 ) -> list[BlockReport]:
-    """Verify many blocks with all their signatures in one native batch.
+    """Verify independent blocks with all their signatures in one native batch.
 
-    `next_consensus[i]` is what block i's witness must hash to (None: not checked). With
-    `chained=True` the blocks are consecutive: each must name the previous one's hash and its
-    witness must match the previous header's NextConsensus (then only `next_consensus[0]` is used).
+    `next_consensus[i]` is what block i's witness must hash to (None: not checked).
     """
     expected = list(next_consensus) if next_consensus is not None else [None] * len(raws)
     if len(expected) != len(raws):
         raise ValueError("next_consensus must have one entry per block")
-    natives = _native.verify_blocks(list(raws), expected, chained)
-    return [BlockReport._from_native(d) for d in natives]
+    return [BlockReport._from_native(d) for d in _native.verify_blocks(list(raws), expected)]
 
 
-__all__ = ["JSON_KEYS", "BlockReport", "verify_block", "verify_blocks"]
+def verify_chain(raws: Sequence[bytes], previous: BlockReport | None = None) -> list[BlockReport]:
+    """Verify consecutive blocks in one native batch: each must name the one before it (hash and
+    height) and be signed by the bookkeepers that block's NextConsensus names. `previous` is the
+    report of the block before the first (the last one of the previous batch), if any."""
+    tip = None
+    if previous is not None:
+        if previous.hash is None or previous.height is None or previous.next_consensus is None:
+            raise ValueError("the previous block could not be decoded: nothing to continue from")
+        tip = (UInt256.from_display(previous.hash), previous.height, previous.next_consensus)
+    return [BlockReport._from_native(d) for d in _native.verify_chain(list(raws), tip)]
+
+
+__all__ = ["JSON_KEYS", "BlockReport", "verify_block", "verify_blocks", "verify_chain"]

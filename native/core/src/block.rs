@@ -4,7 +4,7 @@ use crate::hash::hash256;
 use crate::io::{write_var_int, Reader};
 use crate::limits::*;
 use crate::merkle::merkle_root;
-use crate::transaction::{Transaction, TxSpan, Witness};
+use crate::transaction::{Transaction, TxSpan, TxView, Witness};
 use crate::uint::{UInt160, UInt256};
 
 /// Length of the unsigned header (hashed for the block hash, signed by validators).
@@ -157,8 +157,12 @@ impl Block {
     }
 }
 
-/// Decodes a full block (no trailing bytes allowed) and indexes it.
-pub fn decode_block_indexed(buf: &[u8]) -> Result<IndexedBlock> {
+/// Decodes a full block's frame: header, transaction count, each transaction through `each`
+/// (given the reader, the transaction's index and the count), no trailing bytes.
+fn decode_block_with<'a>(
+    buf: &'a [u8],
+    mut each: impl FnMut(&mut Reader<'a>, usize, usize) -> Result<()>,
+) -> Result<(Header, usize)> {
     let mut r = Reader::new(buf);
     let header = Header::decode(&mut r)?;
     let at = r.pos();
@@ -170,14 +174,8 @@ pub fn decode_block_indexed(buf: &[u8]) -> Result<IndexedBlock> {
     if n == 0 {
         return r.err("transactions", at, "a block needs at least one transaction");
     }
-    let mut transactions = Vec::with_capacity(n);
-    let mut txids = Vec::with_capacity(n);
-    let mut spans = Vec::with_capacity(n);
     for i in 0..n {
-        let (tx, span) = Transaction::decode(&mut r).within("transactions", Some(i))?;
-        txids.push(UInt256(hash256(&buf[span.unsigned()])));
-        transactions.push(tx);
-        spans.push(span);
+        each(&mut r, i, n)?;
     }
     if !r.is_empty() {
         return r.err(
@@ -186,6 +184,26 @@ pub fn decode_block_indexed(buf: &[u8]) -> Result<IndexedBlock> {
             format!("{} trailing bytes", r.remaining()),
         );
     }
+    Ok((header, n))
+}
+
+/// Decodes a full block (no trailing bytes allowed) and indexes it.
+pub fn decode_block_indexed(buf: &[u8]) -> Result<IndexedBlock> {
+    let mut transactions = Vec::new();
+    let mut txids = Vec::new();
+    let mut spans = Vec::new();
+    let (header, _) = decode_block_with(buf, |r, i, n| {
+        if i == 0 {
+            transactions.reserve_exact(n);
+            txids.reserve_exact(n);
+            spans.reserve_exact(n);
+        }
+        let (tx, span) = Transaction::decode(r).within("transactions", Some(i))?;
+        txids.push(UInt256(hash256(&buf[span.unsigned()])));
+        transactions.push(tx);
+        spans.push(span);
+        Ok(())
+    })?;
     let hash = UInt256(hash256(&buf[..HEADER_UNSIGNED_LEN]));
     Ok(IndexedBlock {
         block: Block {
@@ -195,6 +213,48 @@ pub fn decode_block_indexed(buf: &[u8]) -> Result<IndexedBlock> {
         hash,
         txids,
         spans,
+    })
+}
+
+/// A block validated exactly like [`decode_block_indexed`] (same rules, same errors) without
+/// copying its transactions or hashing them: the header, the block hash and a [`TxView`] per
+/// transaction. The caller hashes the spans (in parallel, once for both the signed-message
+/// digest and the txid).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockView<'a> {
+    pub header: Header,
+    pub hash: UInt256,
+    pub transactions: Vec<TxView<'a>>,
+}
+
+/// Decodes a full block into a [`BlockView`] (no trailing bytes allowed).
+pub fn decode_block_view(buf: &[u8]) -> Result<BlockView<'_>> {
+    decode_block_view_with(buf, |_, _, _| {})
+}
+
+/// [`decode_block_view`], calling `on_tx(index, count, tx)` as each transaction is decoded (a
+/// caller can start hashing before the whole block is read). On an error the calls made so far
+/// describe transactions that were valid on their own.
+pub fn decode_block_view_with<'a>(
+    buf: &'a [u8],
+    mut on_tx: impl FnMut(usize, usize, &TxView<'a>),
+) -> Result<BlockView<'a>> {
+    let mut transactions = Vec::new();
+    let (header, n) = decode_block_with(buf, |r, i, n| {
+        if i == 0 {
+            transactions.reserve_exact(n);
+        }
+        let tx = Transaction::decode_view(r).within("transactions", Some(i))?;
+        on_tx(i, n, &tx);
+        transactions.push(tx);
+        Ok(())
+    })?;
+    debug_assert_eq!(n, transactions.len());
+    let hash = UInt256(hash256(&buf[..HEADER_UNSIGNED_LEN]));
+    Ok(BlockView {
+        header,
+        hash,
+        transactions,
     })
 }
 

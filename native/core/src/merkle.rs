@@ -1,5 +1,5 @@
 //! Merkle root (format-1x §2.3).
-use crate::hash::hash256;
+use crate::hash::hash256_pair;
 use crate::uint::UInt256;
 
 /// Merkle root of the txids (internal byte order): parent = hash256(left ‖ right), an odd last
@@ -20,17 +20,22 @@ pub fn merkle_root_in_place(level: &mut [[u8; 32]]) -> UInt256 {
     if n == 0 {
         return UInt256::ZERO;
     }
-    let mut pair = [0u8; 64];
     while n > 1 {
-        let parents = n.div_ceil(2);
-        for i in 0..parents {
-            let l = 2 * i;
-            let r = if l + 1 < n { l + 1 } else { l };
-            pair[..32].copy_from_slice(&level[l]);
-            pair[32..].copy_from_slice(&level[r]);
-            level[i] = hash256(&pair);
-        }
-        n = parents;
+        n = merkle_level_in_place(level, n);
     }
     UInt256(level[0])
+}
+
+/// Reduces the first `n` nodes of `level` to their `n.div_ceil(2)` parents, stored at the front
+/// (an odd last node is paired with itself); returns the parent count. One level of
+/// [`merkle_root_in_place`], for callers that spread a level over threads.
+pub fn merkle_level_in_place(level: &mut [[u8; 32]], n: usize) -> usize {
+    let n = n.min(level.len());
+    let parents = n.div_ceil(2);
+    for i in 0..parents {
+        let l = 2 * i;
+        let r = if l + 1 < n { l + 1 } else { l };
+        level[i] = hash256_pair(&level[l], &level[r]);
+    }
+    parents
 }

@@ -1,7 +1,7 @@
 //! Transactions: common layout, inputs, outputs, witnesses, txid.
-use crate::attribute::TxAttribute;
+use crate::attribute::{layout, AttrLayout, TxAttribute};
 use crate::error::{Result, Within};
-use crate::exclusive::Exclusive;
+use crate::exclusive::{AgencyData, Exclusive};
 use crate::hash::{hash160, hash256};
 use crate::io::{write_var_bytes, write_var_int, Reader};
 use crate::limits::*;
@@ -96,17 +96,53 @@ impl Witness {
     }
 
     pub(crate) fn decode(r: &mut Reader<'_>) -> Result<Self> {
-        let invocation = r.var_bytes("invocation", MAX_SCRIPT)?.to_vec();
-        let verification = r.var_bytes("verification", MAX_SCRIPT)?.to_vec();
-        Ok(Witness {
-            invocation,
-            verification,
-        })
+        WitnessRef::decode(r).map(WitnessRef::to_owned)
     }
 
     pub fn encode(&self, out: &mut Vec<u8>) {
         write_var_bytes(out, &self.invocation);
         write_var_bytes(out, &self.verification);
+    }
+}
+
+/// A witness borrowed from the buffer it was decoded from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct WitnessRef<'a> {
+    pub invocation: &'a [u8],
+    pub verification: &'a [u8],
+}
+
+impl<'a> WitnessRef<'a> {
+    /// Script hash of the verification script.
+    pub fn script_hash(&self) -> UInt160 {
+        UInt160(hash160(self.verification))
+    }
+
+    pub fn to_owned(self) -> Witness {
+        Witness {
+            invocation: self.invocation.to_vec(),
+            verification: self.verification.to_vec(),
+        }
+    }
+
+    /// Decodes one witness (same rules and errors as the owned decoder, which calls this).
+    pub fn decode(r: &mut Reader<'a>) -> Result<Self> {
+        let invocation = r.var_bytes("invocation", MAX_SCRIPT)?;
+        let verification = r.var_bytes("verification", MAX_SCRIPT)?;
+        Ok(WitnessRef {
+            invocation,
+            verification,
+        })
+    }
+}
+
+impl Witness {
+    /// This witness as borrowed slices.
+    pub fn as_ref(&self) -> WitnessRef<'_> {
+        WitnessRef {
+            invocation: &self.invocation,
+            verification: &self.verification,
+        }
     }
 }
 
@@ -188,6 +224,159 @@ fn decode_output(r: &mut Reader<'_>) -> Result<TxOutput> {
     })
 }
 
+/// Receives the variable-length parts of a transaction while [`decode_with`] validates them.
+trait PartSink<'a> {
+    fn attributes(&mut self, r: &mut Reader<'a>, n: usize) -> Result<()>;
+    fn inputs(&mut self, r: &mut Reader<'a>) -> Result<()>;
+    fn output(&mut self, n: usize, i: usize, o: TxOutput);
+    fn witness(&mut self, n: usize, w: WitnessRef<'a>);
+}
+
+/// Collects owned parts ([`Transaction::decode`]).
+#[derive(Default)]
+struct OwnedParts {
+    attributes: Vec<TxAttribute>,
+    inputs: Vec<CoinReference>,
+    outputs: Vec<TxOutput>,
+    witnesses: Vec<Witness>,
+}
+
+impl<'a> PartSink<'a> for OwnedParts {
+    fn attributes(&mut self, r: &mut Reader<'a>, n: usize) -> Result<()> {
+        self.attributes.reserve_exact(n);
+        for i in 0..n {
+            self.attributes
+                .push(TxAttribute::decode(r).within("attributes", Some(i))?);
+        }
+        Ok(())
+    }
+    fn inputs(&mut self, r: &mut Reader<'a>) -> Result<()> {
+        self.inputs = decode_inputs(r, "inputs", MAX_INPUTS)?;
+        Ok(())
+    }
+    fn output(&mut self, n: usize, _: usize, o: TxOutput) {
+        self.outputs.reserve_exact(n);
+        self.outputs.push(o);
+    }
+    fn witness(&mut self, n: usize, w: WitnessRef<'a>) {
+        self.witnesses.reserve_exact(n);
+        self.witnesses.push(w.to_owned());
+    }
+}
+
+/// Keeps only the witnesses, borrowed ([`Transaction::decode_view`]).
+struct ViewParts<'a> {
+    witnesses: Vec<WitnessRef<'a>>,
+}
+
+impl<'a> PartSink<'a> for ViewParts<'a> {
+    fn attributes(&mut self, r: &mut Reader<'a>, n: usize) -> Result<()> {
+        for i in 0..n {
+            skip_attribute(r).within("attributes", Some(i))?;
+        }
+        Ok(())
+    }
+    fn inputs(&mut self, r: &mut Reader<'a>) -> Result<()> {
+        let n = r.count("inputs", MAX_INPUTS, min_size::INPUT)?;
+        // count() guaranteed the bytes are there.
+        r.bytes("inputs", n * min_size::INPUT)?;
+        Ok(())
+    }
+    fn output(&mut self, _: usize, _: usize, _: TxOutput) {}
+    fn witness(&mut self, n: usize, w: WitnessRef<'a>) {
+        self.witnesses.reserve_exact(n);
+        self.witnesses.push(w);
+    }
+}
+
+/// Validates an attribute exactly like `TxAttribute::decode` (same layouts, fields and errors)
+/// without copying its data.
+fn skip_attribute(r: &mut Reader<'_>) -> Result<()> {
+    let at = r.pos();
+    let usage = r.u8("usage")?;
+    match layout(usage) {
+        None => {
+            return r.err(
+                "usage",
+                at,
+                format!("invalid attribute usage 0x{usage:02x}"),
+            )
+        }
+        Some(AttrLayout::Fixed(n)) => r.bytes("data", n)?,
+        Some(AttrLayout::ShortBytes) => {
+            let n = r.u8("data")? as usize;
+            r.bytes("data", n)?
+        }
+        Some(AttrLayout::VarBytes) => r.var_bytes("data", MAX_ATTRIBUTE_DATA)?,
+    };
+    Ok(())
+}
+
+/// The one transaction decoder: reads and validates every field in wire order, handing the
+/// variable-length parts to `sink`. Returns version, exclusive data and span.
+fn decode_with<'a>(
+    r: &mut Reader<'a>,
+    sink: &mut impl PartSink<'a>,
+) -> Result<(u8, Exclusive, TxSpan)> {
+    let start = r.pos();
+    let type_byte = r.u8("type")?;
+    let Some(ty) = TxType::from_u8(type_byte) else {
+        return r.err(
+            "type",
+            start,
+            format!("unknown transaction type 0x{type_byte:02x}"),
+        );
+    };
+    let at = r.pos();
+    let version = r.u8("version")?;
+    if version > ty.max_version() {
+        return r.err(
+            "version",
+            at,
+            format!(
+                "version {version} is not supported for type {ty:?} (max {})",
+                ty.max_version()
+            ),
+        );
+    }
+    let exclusive = Exclusive::decode(ty, version, r)?;
+
+    let n = r.count("attributes", MAX_ATTRIBUTES, min_size::ATTRIBUTE)?;
+    sink.attributes(r, n)?;
+    sink.inputs(r)?;
+    let n = r.count("outputs", MAX_OUTPUTS, min_size::OUTPUT)?;
+    for i in 0..n {
+        let o = decode_output(r).within("outputs", Some(i))?;
+        sink.output(n, i, o);
+    }
+    let unsigned_end = r.pos();
+    let n = r.count("witnesses", MAX_WITNESSES, min_size::WITNESS)?;
+    for i in 0..n {
+        let w = WitnessRef::decode(r).within("witnesses", Some(i))?;
+        sink.witness(n, w);
+    }
+    let span = TxSpan {
+        start,
+        unsigned_end,
+        end: r.pos(),
+    };
+    Ok((version, exclusive, span))
+}
+
+/// A transaction validated exactly like [`Transaction::decode`] (same rules, same errors) but
+/// borrowing from the buffer: its type, span and witnesses. Attributes, inputs and outputs are
+/// checked and skipped; the type-specific data is kept only for Agency transactions, whose order
+/// witnesses sign their own messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TxView<'a> {
+    pub tx_type: TxType,
+    pub version: u8,
+    pub span: TxSpan,
+    pub witnesses: Vec<WitnessRef<'a>>,
+    /// The Agency data (orders and their witnesses), for Agency transactions only.
+    pub agency: Option<Box<AgencyData>>,
+}
+
 impl Transaction {
     pub fn tx_type(&self) -> TxType {
         self.exclusive.tx_type()
@@ -195,62 +384,38 @@ impl Transaction {
 
     /// Decodes one transaction at the reader's position; returns it with its span.
     pub fn decode(r: &mut Reader<'_>) -> Result<(Self, TxSpan)> {
-        let start = r.pos();
-        let type_byte = r.u8("type")?;
-        let Some(ty) = TxType::from_u8(type_byte) else {
-            return r.err(
-                "type",
-                start,
-                format!("unknown transaction type 0x{type_byte:02x}"),
-            );
-        };
-        let at = r.pos();
-        let version = r.u8("version")?;
-        if version > ty.max_version() {
-            return r.err(
-                "version",
-                at,
-                format!(
-                    "version {version} is not supported for type {ty:?} (max {})",
-                    ty.max_version()
-                ),
-            );
-        }
-        let exclusive = Exclusive::decode(ty, version, r)?;
-
-        let n = r.count("attributes", MAX_ATTRIBUTES, min_size::ATTRIBUTE)?;
-        let mut attributes = Vec::with_capacity(n);
-        for i in 0..n {
-            attributes.push(TxAttribute::decode(r).within("attributes", Some(i))?);
-        }
-        let inputs = decode_inputs(r, "inputs", MAX_INPUTS)?;
-        let n = r.count("outputs", MAX_OUTPUTS, min_size::OUTPUT)?;
-        let mut outputs = Vec::with_capacity(n);
-        for i in 0..n {
-            outputs.push(decode_output(r).within("outputs", Some(i))?);
-        }
-        let unsigned_end = r.pos();
-        let n = r.count("witnesses", MAX_WITNESSES, min_size::WITNESS)?;
-        let mut witnesses = Vec::with_capacity(n);
-        for i in 0..n {
-            witnesses.push(Witness::decode(r).within("witnesses", Some(i))?);
-        }
+        let mut parts = OwnedParts::default();
+        let (version, exclusive, span) = decode_with(r, &mut parts)?;
         let tx = Transaction {
             version,
             exclusive,
-            attributes,
-            inputs,
-            outputs,
-            witnesses,
+            attributes: parts.attributes,
+            inputs: parts.inputs,
+            outputs: parts.outputs,
+            witnesses: parts.witnesses,
         };
-        Ok((
-            tx,
-            TxSpan {
-                start,
-                unsigned_end,
-                end: r.pos(),
-            },
-        ))
+        Ok((tx, span))
+    }
+
+    /// Decodes one transaction at the reader's position without copying it (see [`TxView`]).
+    /// Accepts and rejects exactly what [`Transaction::decode`] does, with the same errors.
+    pub fn decode_view<'a>(r: &mut Reader<'a>) -> Result<TxView<'a>> {
+        let mut parts = ViewParts {
+            witnesses: Vec::new(),
+        };
+        let (version, exclusive, span) = decode_with(r, &mut parts)?;
+        let tx_type = exclusive.tx_type();
+        let agency = match exclusive {
+            Exclusive::Agency(a) => Some(Box::new(a)),
+            _ => None,
+        };
+        Ok(TxView {
+            tx_type,
+            version,
+            span,
+            witnesses: parts.witnesses,
+            agency,
+        })
     }
 
     /// Appends the unsigned part (everything but the witnesses).

@@ -1,11 +1,11 @@
 //! Binding of the block verifier: whole blocks in, one report dict per block out; the GIL is
 //! released for the whole native run.
-use antshares_core::UInt160;
+use antshares_core::{UInt160, UInt256};
 use antshares_crypto::Curve;
-use antshares_verify::{block_signatures as native_block_signatures, BlockReport};
+use antshares_verify::{block_signatures as native_block_signatures, BlockReport, ChainTip};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
 fn curve_name(c: Curve) -> &'static str {
     match c {
@@ -31,6 +31,34 @@ fn uint160_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<UInt160>> {
         .ok_or_else(|| PyValueError::new_err("next_consensus must be a UInt160 (20 bytes)"))
 }
 
+/// Lowercase hex of every byte value, two ASCII digits each.
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut t = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = [DIGITS[i >> 4], DIGITS[i & 15]];
+        i += 1;
+    }
+    t
+};
+
+/// The txids in display form (reversed bytes, lowercase hex) as a list of str, formatted on the
+/// stack (no intermediate `String` per txid).
+fn txids_list<'py>(py: Python<'py>, txids: &[UInt256]) -> PyResult<Bound<'py, PyList>> {
+    let mut buf = [0u8; 64];
+    PyList::new(
+        py,
+        txids.iter().map(|t| {
+            for (pair, b) in buf.chunks_exact_mut(2).zip(t.0.iter().rev()) {
+                pair.copy_from_slice(&HEX_PAIRS[usize::from(*b)]);
+            }
+            let s = std::str::from_utf8(&buf).expect("hex digits are ASCII");
+            PyString::new(py, s)
+        }),
+    )
+}
+
 fn report_dict<'py>(py: Python<'py>, r: &BlockReport) -> PyResult<Bound<'py, PyDict>> {
     let uint160 = py.import("antshares_native._native")?.getattr("UInt160")?;
     let d = PyDict::new(py);
@@ -38,8 +66,9 @@ fn report_dict<'py>(py: Python<'py>, r: &BlockReport) -> PyResult<Bound<'py, PyD
     d.set_item("hash", r.hash.map(|h| h.to_display()))?;
     d.set_item("merkle_root", r.merkle_root.map(|h| h.to_display()))?;
     d.set_item("merkle_ok", r.merkle_ok)?;
-    d.set_item("txids", r.txids.iter().map(|t| t.to_display()).collect::<Vec<_>>())?;
-    d.set_item("tx_types", r.tx_types.clone())?;
+    d.set_item("txids", txids_list(py, &r.txids)?)?;
+    // bytes, as pyo3 converts a Vec<u8> (the stub says list[int]; both iterate as ints).
+    d.set_item("tx_types", PyBytes::new(py, &r.tx_types))?;
     d.set_item("signatures_checked", r.signatures_checked)?;
     d.set_item("signatures_valid", r.signatures_valid)?;
     d.set_item("nonstandard_witnesses", r.nonstandard_witnesses)?;
@@ -78,17 +107,59 @@ fn verify_blocks<'py>(
     chained: bool,
 ) -> PyResult<Vec<Bound<'py, PyDict>>> {
     if expected.len() != raws.len() {
-        return Err(PyValueError::new_err("expected must have one entry per block"));
+        return Err(PyValueError::new_err(
+            "expected must have one entry per block",
+        ));
     }
-    let expected: Vec<Option<UInt160>> =
-        expected.iter().map(|e| uint160_arg(e.as_ref())).collect::<PyResult<_>>()?;
+    let expected: Vec<Option<UInt160>> = expected
+        .iter()
+        .map(|e| uint160_arg(e.as_ref()))
+        .collect::<PyResult<_>>()?;
     let views: Vec<&[u8]> = raws.iter().map(|b| b.as_bytes()).collect();
     let reports = py.detach(|| antshares_verify::verify_blocks(&views, &expected, chained));
     reports.iter().map(|r| report_dict(py, r)).collect()
 }
 
+/// Accepts a `UInt256` object (anything with `to_bytes()`) or 32 raw bytes.
+fn uint256_arg(obj: &Bound<'_, PyAny>) -> PyResult<UInt256> {
+    let raw: Vec<u8> = if let Ok(b) = obj.cast::<PyBytes>() {
+        b.as_bytes().to_vec()
+    } else {
+        obj.call_method0("to_bytes")?.extract()?
+    };
+    UInt256::from_slice(&raw).ok_or_else(|| PyValueError::new_err("expected a UInt256 (32 bytes)"))
+}
+
+/// verify_chain(raws, previous=None) -> list[dict]: consecutive blocks continuing from
+/// `previous` = (hash, height, next_consensus) of the block before the first.
+#[pyfunction]
+#[pyo3(signature = (raws, previous=None))]
+fn verify_chain<'py>(
+    py: Python<'py>,
+    raws: Vec<Bound<'py, PyBytes>>,
+    previous: Option<(Bound<'py, PyAny>, u32, Bound<'py, PyAny>)>,
+) -> PyResult<Vec<Bound<'py, PyDict>>> {
+    let tip = match previous {
+        Some((hash, height, next)) => Some(ChainTip {
+            hash: uint256_arg(&hash)?,
+            height,
+            next_consensus: uint160_arg(Some(&next))?
+                .ok_or_else(|| PyValueError::new_err("previous next_consensus is required"))?,
+        }),
+        None => None,
+    };
+    let views: Vec<&[u8]> = raws.iter().map(|b| b.as_bytes()).collect();
+    let reports = py.detach(|| antshares_verify::verify_chain(&views, tip));
+    reports.iter().map(|r| report_dict(py, r)).collect()
+}
+
 /// (curve, key, message, signature) as Python objects.
-type PySignature<'py> = (&'static str, Bound<'py, PyBytes>, Bound<'py, PyBytes>, Bound<'py, PyBytes>);
+type PySignature<'py> = (
+    &'static str,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+);
 
 /// block_signatures(raw) -> list[(curve, key, message, signature)] of every verifying signature.
 #[pyfunction]
@@ -118,6 +189,7 @@ fn clear_caches() {
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(verify_block, m)?)?;
     m.add_function(wrap_pyfunction!(verify_blocks, m)?)?;
+    m.add_function(wrap_pyfunction!(verify_chain, m)?)?;
     m.add_function(wrap_pyfunction!(block_signatures, m)?)?;
     m.add_function(wrap_pyfunction!(clear_caches, m)?)?;
     Ok(())

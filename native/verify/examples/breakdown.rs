@@ -1,6 +1,8 @@
 //! Time breakdown of block verification: `cargo run --release --example breakdown -- FILE.hex...`
 use std::time::Instant;
 
+use antshares_core::block::decode_block_view;
+use antshares_core::hash::sha256_of_digest;
 use antshares_core::{decode_block_indexed, hash256, merkle_root, sha256, UInt256};
 use antshares_crypto::{verify_batch, VerifyItem};
 use antshares_verify::{block_signatures, verify_block};
@@ -26,16 +28,43 @@ fn main() {
         let n = indexed.txids.len();
         let iters = if n > 1000 { 200 } else { 2000 };
         println!("{path}: {} bytes, {n} transactions", raw.len());
-        time("decode_block_indexed (incl. txids)", iters, || decode_block_indexed(&raw));
+        time("decode_block_indexed (incl. txids)", iters, || {
+            decode_block_indexed(&raw)
+        });
+        time("decode_block_view (no hashing)", iters, || {
+            decode_block_view(&raw)
+        });
+        time("sha256 + txid of unsigned spans (serial)", iters, || {
+            indexed
+                .spans
+                .iter()
+                .map(|s| {
+                    let d = sha256(&raw[s.unsigned()]);
+                    (d, sha256_of_digest(&d))
+                })
+                .collect::<Vec<_>>()
+        });
         time("txids: hash256 of unsigned spans", iters, || {
-            indexed.spans.iter().map(|s| hash256(&raw[s.unsigned()])).collect::<Vec<_>>()
+            indexed
+                .spans
+                .iter()
+                .map(|s| hash256(&raw[s.unsigned()]))
+                .collect::<Vec<_>>()
         });
         time("sha256 of unsigned spans", iters, || {
-            indexed.spans.iter().map(|s| sha256(&raw[s.unsigned()])).collect::<Vec<_>>()
+            indexed
+                .spans
+                .iter()
+                .map(|s| sha256(&raw[s.unsigned()]))
+                .collect::<Vec<_>>()
         });
         time("merkle_root", iters, || merkle_root(&indexed.txids));
         time("txids to display hex", iters, || {
-            indexed.txids.iter().map(UInt256::to_display).collect::<Vec<_>>()
+            indexed
+                .txids
+                .iter()
+                .map(UInt256::to_display)
+                .collect::<Vec<_>>()
         });
         let records = block_signatures(&raw);
         let items: Vec<VerifyItem<'_>> = records
@@ -49,8 +78,12 @@ fn main() {
             .map(|(r, d)| VerifyItem::with_sha256(r.curve, &r.key, &r.message, d, &r.signature))
             .collect();
         println!("  ({} signatures)", records.len());
-        time("verify_batch (hashing messages)", iters, || verify_batch(&items));
-        time("verify_batch (prehashed)", iters, || verify_batch(&prehashed));
+        time("verify_batch (hashing messages)", iters, || {
+            verify_batch(&items)
+        });
+        time("verify_batch (prehashed)", iters, || {
+            verify_batch(&prehashed)
+        });
         time("verify_block total", iters, || verify_block(&raw, None));
     }
 }

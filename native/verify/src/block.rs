@@ -1,12 +1,14 @@
 //! Block-level verification: collects every witness of every block, runs all signature checks in
 //! one batch, and reports per block.
+use antshares_core::block::{decode_block_view, decode_block_view_with, BlockView};
+use antshares_core::hash::{hash256_pair, sha256_of_digest};
 use antshares_core::io::Reader;
-use antshares_core::{
-    decode_block_indexed, hash160, sha256, KeyRef, DecodeError, Exclusive, Header, IndexedBlock,
-    UInt160, UInt256, HEADER_UNSIGNED_LEN,
-};
+use antshares_core::merkle::{merkle_level_in_place, merkle_root, merkle_root_in_place};
+use antshares_core::transaction::{TxView, WitnessRef};
+use antshares_core::{sha256, DecodeError, Header, KeyRef, UInt160, UInt256, HEADER_UNSIGNED_LEN};
 use antshares_crypto::Curve;
 use rayon::prelude::*;
+use std::sync::Mutex;
 
 use crate::walk::{run_checks, CheckOutcome, Message, ScriptKey, SigCheck};
 
@@ -55,8 +57,15 @@ pub struct SignatureRecord {
 #[derive(Debug, Clone)]
 enum Place {
     BlockWitness,
-    Tx { tx: usize, witness: usize },
-    Order { tx: usize, order: usize, witness: usize },
+    Tx {
+        tx: usize,
+        witness: usize,
+    },
+    Order {
+        tx: usize,
+        order: usize,
+        witness: usize,
+    },
 }
 
 impl Place {
@@ -83,9 +92,63 @@ struct Pending {
 }
 
 /// Everything gathered from one block before the signature batch.
-struct Gathered {
+struct Gathered<'a> {
     report: BlockReport,
-    indexed: Option<IndexedBlock>,
+    view: Option<BlockView<'a>>,
+    /// SHA-256 of each transaction's unsigned bytes: what its witnesses sign (the txid is the
+    /// SHA-256 of this digest).
+    digests: Vec<[u8; 32]>,
+}
+
+/// Below this many transactions a block's hashes are computed on the calling thread.
+const PARALLEL_TXS: usize = 512;
+/// Transactions per rayon task when hashing in parallel.
+const TX_CHUNK: usize = 256;
+/// Merkle levels with at least this many parents are computed in parallel.
+const PARALLEL_PARENTS: usize = 1024;
+/// Merkle parents per rayon task.
+const PARENT_CHUNK: usize = 512;
+/// Blocks at least this large are decoded and hashed as a pipeline (a block of more than
+/// `SUBTREE` transactions is at least this large).
+const PIPELINE_BYTES: usize = 64 * 1024;
+
+/// (SHA-256, txid) of each transaction: the unsigned bytes are hashed once for both.
+fn hash_transactions(raw: &[u8], txs: &[TxView<'_>]) -> (Vec<[u8; 32]>, Vec<UInt256>) {
+    let hash = |t: &TxView<'_>| {
+        let d = sha256(&raw[t.span.unsigned()]);
+        (d, UInt256(sha256_of_digest(&d)))
+    };
+    if txs.len() < PARALLEL_TXS || rayon::current_num_threads() <= 1 {
+        txs.iter().map(hash).unzip()
+    } else {
+        txs.par_iter().with_min_len(TX_CHUNK).map(hash).unzip()
+    }
+}
+
+/// Merkle root of `txids`, the wide levels spread over the rayon pool (same result as
+/// [`antshares_core::merkle::merkle_root`]).
+fn merkle_root_parallel(txids: &[UInt256]) -> UInt256 {
+    let parents = txids.len().div_ceil(2);
+    if parents < PARALLEL_PARENTS || rayon::current_num_threads() <= 1 {
+        return merkle_root(txids);
+    }
+    fn level<T: Sync>(nodes: &[T], get: impl Fn(&T) -> &[u8; 32] + Sync) -> Vec<[u8; 32]> {
+        let n = nodes.len();
+        (0..n.div_ceil(2))
+            .into_par_iter()
+            .with_min_len(PARENT_CHUNK)
+            .map(|i| {
+                let l = get(&nodes[2 * i]);
+                let r = nodes.get(2 * i + 1).map_or(l, &get);
+                hash256_pair(l, r)
+            })
+            .collect()
+    }
+    let mut nodes = level(txids, |t| &t.0);
+    while nodes.len().div_ceil(2) >= PARALLEL_PARENTS {
+        nodes = level(&nodes, |n| n);
+    }
+    merkle_root_in_place(&mut nodes)
 }
 
 fn curve_of(key: &KeyRef) -> Curve {
@@ -110,21 +173,43 @@ fn report_for_undecodable(raw: &[u8], err: &DecodeError) -> BlockReport {
 
 /// Verifies one block. `next_consensus` is the previous header's NextConsensus, if known.
 pub fn verify_block(raw: &[u8], next_consensus: Option<UInt160>) -> BlockReport {
-    verify_blocks(&[raw], &[next_consensus], false).pop().unwrap_or_default()
+    verify_blocks(&[raw], &[next_consensus], false)
+        .pop()
+        .unwrap_or_default()
+}
+
+/// The block a chained batch continues from (the last block of the previous batch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainTip {
+    pub hash: UInt256,
+    pub height: u32,
+    pub next_consensus: UInt160,
 }
 
 /// Verifies many blocks with every signature in one parallel batch. `expected[i]` is what block
 /// i's witness must hash to; with `chained`, block i > 0 must follow block i − 1 (previous hash,
 /// height) and its witness must match block i − 1's NextConsensus.
-pub fn verify_blocks(raws: &[&[u8]], expected: &[Option<UInt160>], chained: bool) -> Vec<BlockReport> {
-    verify_with(raws, expected, chained, |_, _, _| {})
+pub fn verify_blocks(
+    raws: &[&[u8]],
+    expected: &[Option<UInt160>],
+    chained: bool,
+) -> Vec<BlockReport> {
+    verify_with(raws, expected, chained, None, |_, _, _| {})
+}
+
+/// Verifies consecutive blocks continuing from `previous` (None: the first block starts the
+/// segment): every block must follow the one before it, and its witness must match that block's
+/// NextConsensus.
+pub fn verify_chain(raws: &[&[u8]], previous: Option<ChainTip>) -> Vec<BlockReport> {
+    let expected = vec![None; raws.len()];
+    verify_with(raws, &expected, true, previous, |_, _, _| {})
 }
 
 /// Every signature of a block that verifies, with the key it matched (benchmarks compare the full
 /// verifier with a bare batch of exactly these).
 pub fn block_signatures(raw: &[u8]) -> Vec<SignatureRecord> {
     let mut records = Vec::new();
-    verify_with(&[raw], &[None], false, |check, message, outcome| {
+    verify_with(&[raw], &[None], false, None, |check, message, outcome| {
         for (sig, &k) in check.sigs.iter().zip(&outcome.matched_keys) {
             let key = check.keys[k as usize];
             let mut point = [0u8; 33];
@@ -142,23 +227,137 @@ pub fn block_signatures(raw: &[u8]) -> Vec<SignatureRecord> {
     records
 }
 
+/// Transactions per pipelined chunk: a complete Merkle subtree (2^SUBTREE_LEVELS leaves).
+const SUBTREE_LEVELS: u32 = 10;
+const SUBTREE: usize = 1 << SUBTREE_LEVELS;
+
+/// One pipelined chunk's results: digests, txids and its level-`SUBTREE_LEVELS` Merkle node.
+type ChunkHashes = (Vec<[u8; 32]>, Vec<UInt256>, [u8; 32]);
+
+/// Hashes one chunk of transactions and reduces its txids by exactly `SUBTREE_LEVELS` Merkle
+/// levels. A complete chunk gives its subtree root; the last, partial chunk gives the node the
+/// whole tree has there (its odd nodes are paired with themselves at every level, as in the full
+/// tree, because every complete chunk has an even count at each of those levels).
+fn hash_chunk(raw: &[u8], spans: &[std::ops::Range<usize>]) -> ChunkHashes {
+    let (digests, txids): (Vec<[u8; 32]>, Vec<UInt256>) = spans
+        .iter()
+        .map(|r| {
+            let d = sha256(&raw[r.clone()]);
+            (d, UInt256(sha256_of_digest(&d)))
+        })
+        .unzip();
+    let mut level: Vec<[u8; 32]> = txids.iter().map(|t| t.0).collect();
+    let mut n = level.len();
+    for _ in 0..SUBTREE_LEVELS {
+        n = merkle_level_in_place(&mut level, n);
+    }
+    (digests, txids, level[0])
+}
+
+/// Decodes a block and, for a large one, hashes and Merkle-reduces its transactions on the other
+/// cores while the rest is still being decoded.
+fn decode_pipelined(
+    raw: &[u8],
+) -> (
+    antshares_core::error::Result<BlockView<'_>>,
+    Vec<ChunkHashes>,
+) {
+    let done: Mutex<Vec<(usize, ChunkHashes)>> = Mutex::new(Vec::new());
+    let decoded = rayon::scope(|s| {
+        let done = &done;
+        let mut spans = Vec::new();
+        decode_block_view_with(raw, |i, n, tx| {
+            if n <= SUBTREE {
+                return;
+            }
+            spans.push(tx.span.unsigned());
+            if spans.len() == SUBTREE || i + 1 == n {
+                let chunk = std::mem::replace(&mut spans, Vec::with_capacity(SUBTREE));
+                s.spawn(move |_| {
+                    let hashes = hash_chunk(raw, &chunk);
+                    done.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((i / SUBTREE, hashes));
+                });
+            }
+        })
+    });
+    let mut chunks = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    chunks.sort_unstable_by_key(|(k, _)| *k);
+    (decoded, chunks.into_iter().map(|(_, c)| c).collect())
+}
+
+fn decode_and_hash(raw: &[u8]) -> Gathered<'_> {
+    let pipelined = rayon::current_num_threads() > 1 && raw.len() >= PIPELINE_BYTES;
+    let (decoded, chunks) = if pipelined {
+        decode_pipelined(raw)
+    } else {
+        (decode_block_view(raw), Vec::new())
+    };
+    match decoded {
+        Ok(view) => {
+            let (digests, txids, root) = if chunks.is_empty() {
+                let (digests, txids) = hash_transactions(raw, &view.transactions);
+                let root = merkle_root_parallel(&txids);
+                (digests, txids, root)
+            } else {
+                let n = view.transactions.len();
+                let mut digests = Vec::with_capacity(n);
+                let mut txids = Vec::with_capacity(n);
+                let mut roots = Vec::with_capacity(chunks.len());
+                for (d, t, r) in chunks {
+                    digests.extend_from_slice(&d);
+                    txids.extend_from_slice(&t);
+                    roots.push(r);
+                }
+                debug_assert_eq!(txids.len(), n);
+                (digests, txids, merkle_root_in_place(&mut roots))
+            };
+            let report = BlockReport {
+                merkle_root: Some(root),
+                merkle_ok: root == view.header.merkle_root,
+                txids,
+                ..BlockReport::default()
+            };
+            Gathered {
+                report,
+                view: Some(view),
+                digests,
+            }
+        }
+        Err(e) => Gathered {
+            report: report_for_undecodable(raw, &e),
+            view: None,
+            digests: Vec::new(),
+        },
+    }
+}
+
+/// What a message's digest is: computed during hashing (a transaction's) or here (a header's, an
+/// order's).
+enum Digest {
+    Tx { block: usize, tx: usize },
+    Own([u8; 32]),
+}
+
 fn verify_with(
     raws: &[&[u8]],
     expected: &[Option<UInt160>],
     chained: bool,
+    previous: Option<ChainTip>,
     mut on_check: impl FnMut(&SigCheck<'_>, &Message<'_>, &CheckOutcome),
 ) -> Vec<BlockReport> {
-    let mut gathered: Vec<Gathered> = raws
-        .par_iter()
-        .map(|raw| match decode_block_indexed(raw) {
-            Ok(indexed) => Gathered { report: BlockReport::default(), indexed: Some(indexed) },
-            Err(e) => Gathered { report: report_for_undecodable(raw, &e), indexed: None },
-        })
-        .collect();
+    let mut gathered: Vec<Gathered<'_>> = if raws.len() == 1 {
+        vec![decode_and_hash(raws[0])]
+    } else {
+        raws.par_iter().map(|raw| decode_and_hash(raw)).collect()
+    };
 
-    // Messages: each block's header, each transaction's unsigned bytes, each order's signed form.
+    // Messages: each block's header, each signed transaction's unsigned bytes, each order's
+    // signed form.
     let mut order_bytes: Vec<Vec<u8>> = Vec::new();
-    let mut message_spans: Vec<(usize, std::ops::Range<usize>)> = Vec::new(); // (block, range)
+    let mut message_bytes: Vec<(usize, std::ops::Range<usize>)> = Vec::new(); // (block, range)
+    let mut message_digests: Vec<Digest> = Vec::new();
     let mut message_orders: Vec<(usize, usize)> = Vec::new(); // (message index, order_bytes index)
     let mut pending: Vec<Pending> = Vec::new();
 
@@ -166,28 +365,35 @@ fn verify_with(
     let links: Vec<Option<(UInt256, u32, UInt160)>> = gathered
         .iter()
         .map(|g| {
-            g.indexed.as_ref().map(|i| (i.hash, i.block.header.index, i.block.header.next_consensus))
+            g.view
+                .as_ref()
+                .map(|v| (v.hash, v.header.index, v.header.next_consensus))
         })
         .collect();
 
     for (b, g) in gathered.iter_mut().enumerate() {
-        let Some(indexed) = g.indexed.as_ref() else { continue };
-        let header = &indexed.block.header;
+        let Some(view) = g.view.as_ref() else {
+            continue;
+        };
+        let header = &view.header;
         let report = &mut g.report;
         report.height = Some(header.index);
-        report.hash = Some(indexed.hash);
+        report.hash = Some(view.hash);
         report.next_consensus = Some(header.next_consensus);
-        report.txids = indexed.txids.clone();
-        report.tx_types = indexed.block.transactions.iter().map(|t| t.tx_type() as u8).collect();
-        let root = indexed.compute_merkle_root();
-        report.merkle_root = Some(root);
-        report.merkle_ok = root == header.merkle_root;
+        report.tx_types = view.transactions.iter().map(|t| t.tx_type as u8).collect();
+        let root = report.merkle_root.unwrap_or_default();
 
         let mut expect = expected.get(b).copied().flatten();
-        if chained && b > 0 {
-            match links[b - 1] {
+        let before = match (b, previous) {
+            (0, Some(tip)) => Some(Some((tip.hash, tip.height, tip.next_consensus))),
+            (0, None) => None,
+            _ => Some(links[b - 1]),
+        };
+        if let (true, Some(link)) = (chained, before) {
+            match link {
                 Some((prev_hash, prev_height, prev_next)) => {
-                    if header.prev_hash != prev_hash || header.index != prev_height.wrapping_add(1) {
+                    if header.prev_hash != prev_hash || header.index != prev_height.wrapping_add(1)
+                    {
                         report.fail(format!(
                             "block {} (prev {}) does not follow block {} ({})",
                             header.index,
@@ -211,85 +417,137 @@ fn verify_with(
 
         // Block witness: genesis is exempt (format-1x §2.1).
         if header.index != 0 {
+            let witness = header.witness.as_ref();
+            let script_hash = witness.script_hash();
             if let Some(expect) = expect {
                 report.block_witness_bound = true;
-                let got = header.witness.script_hash();
-                if got != expect {
+                if script_hash != expect {
                     report.fail(format!(
                         "block witness: script hash {} is not the expected NextConsensus {}",
-                        got.to_display(),
+                        script_hash.to_display(),
                         expect.to_display()
                     ));
                 }
             }
-            let message = message_spans.len();
-            message_spans.push((b, 0..HEADER_UNSIGNED_LEN));
-            gather_witness(report, &mut pending, b, Place::BlockWitness, message, &header.witness);
+            let message = message_bytes.len();
+            message_bytes.push((b, 0..HEADER_UNSIGNED_LEN));
+            message_digests.push(Digest::Own(sha256(&raws[b][..HEADER_UNSIGNED_LEN])));
+            let place = Place::BlockWitness;
+            gather_witness(
+                report,
+                &mut pending,
+                b,
+                place,
+                message,
+                witness,
+                script_hash,
+            );
         }
 
-        for (t, (tx, span)) in indexed.block.transactions.iter().zip(&indexed.spans).enumerate() {
-            let message = message_spans.len();
-            message_spans.push((b, span.unsigned()));
-            let mut last: Option<UInt160> = None;
-            for (w, witness) in tx.witnesses.iter().enumerate() {
-                if !witness.verification.is_empty() {
+        for (t, tx) in view.transactions.iter().enumerate() {
+            if !tx.witnesses.is_empty() {
+                let message = message_bytes.len();
+                message_bytes.push((b, tx.span.unsigned()));
+                message_digests.push(Digest::Tx { block: b, tx: t });
+                let mut last: Option<UInt160> = None;
+                for (w, witness) in tx.witnesses.iter().enumerate() {
                     let h = witness.script_hash();
-                    if last.is_some_and(|l| h <= l) {
-                        report.fail(format!(
-                            "transactions[{t}]: witnesses[{w}] is not sorted after witnesses[{}] \
-                             by script hash (format-1x §3.1)",
-                            w - 1
-                        ));
+                    if !witness.verification.is_empty() {
+                        if last.is_some_and(|l| h <= l) {
+                            report.fail(format!(
+                                "transactions[{t}]: witnesses[{w}] is not sorted after \
+                                 witnesses[{}] by script hash (format-1x §3.1)",
+                                w - 1
+                            ));
+                        }
+                        last = Some(h);
                     }
-                    last = Some(h);
+                    let place = Place::Tx { tx: t, witness: w };
+                    gather_witness(report, &mut pending, b, place, message, *witness, h);
                 }
-                gather_witness(report, &mut pending, b, Place::Tx { tx: t, witness: w }, message, witness);
             }
-            if let Exclusive::Agency(agency) = &tx.exclusive {
+            if let Some(agency) = &tx.agency {
                 for (o, order) in agency.orders.iter().enumerate() {
-                    let message = message_spans.len();
-                    message_spans.push((b, 0..0));
+                    let message = message_bytes.len();
+                    let signed = agency.order_signed_bytes(order);
+                    message_bytes.push((b, 0..0));
+                    message_digests.push(Digest::Own(sha256(&signed)));
                     message_orders.push((message, order_bytes.len()));
-                    order_bytes.push(agency.order_signed_bytes(order));
+                    order_bytes.push(signed);
                     for (w, witness) in order.witnesses.iter().enumerate() {
-                        let place = Place::Order { tx: t, order: o, witness: w };
-                        gather_witness(report, &mut pending, b, place, message, witness);
+                        let place = Place::Order {
+                            tx: t,
+                            order: o,
+                            witness: w,
+                        };
+                        let witness = witness.as_ref();
+                        let h = witness.script_hash();
+                        gather_witness(report, &mut pending, b, place, message, witness, h);
                     }
                 }
             }
         }
     }
 
-    // Resolve message bytes and hash them once each (in parallel).
-    let mut bytes: Vec<&[u8]> = message_spans.iter().map(|(b, r)| &raws[*b][r.clone()]).collect();
+    // Resolve message bytes and digests (every one was hashed exactly once).
+    let mut bytes: Vec<&[u8]> = message_bytes
+        .iter()
+        .map(|(b, r)| &raws[*b][r.clone()])
+        .collect();
     for &(m, o) in &message_orders {
         bytes[m] = &order_bytes[o];
     }
-    let digests: Vec<[u8; 32]> = bytes.par_iter().map(|m| sha256(m)).collect();
-    let messages: Vec<Message<'_>> =
-        bytes.iter().zip(&digests).map(|(b, d)| Message { bytes: b, sha256: d }).collect();
+    let messages: Vec<Message<'_>> = bytes
+        .iter()
+        .zip(&message_digests)
+        .map(|(b, d)| Message {
+            bytes: b,
+            sha256: match d {
+                Digest::Tx { block, tx } => &gathered[*block].digests[*tx],
+                Digest::Own(d) => d,
+            },
+        })
+        .collect();
 
     let checks: Vec<SigCheck<'_>> = pending
         .iter()
         .map(|p| SigCheck {
             message: p.message,
             m: p.m,
-            keys: p.keys.iter().map(|k| ScriptKey { curve: curve_of(k), point: &k.point }).collect(),
+            keys: p
+                .keys
+                .iter()
+                .map(|k| ScriptKey {
+                    curve: curve_of(k),
+                    point: &k.point,
+                })
+                .collect(),
             sigs: p.sigs.iter().map(|s| s.as_slice()).collect(),
             script_id: Some(p.script_id),
         })
         .collect();
     let outcomes = run_checks(&messages, &checks);
 
+    let mut reports: Vec<BlockReport> = Vec::with_capacity(gathered.len());
+    let mut valid = vec![0usize; gathered.len()];
+    let mut failures: Vec<Vec<String>> = vec![Vec::new(); gathered.len()];
     for ((p, outcome), check) in pending.iter().zip(&outcomes).zip(&checks) {
         on_check(check, &messages[check.message], outcome);
-        let report = &mut gathered[p.block].report;
-        report.signatures_valid += outcome.matched;
+        valid[p.block] += outcome.matched;
         if !outcome.valid {
-            report.fail(describe_failure(p, outcome));
+            failures[p.block].push(describe_failure(p, outcome));
         }
     }
-    gathered.into_iter().map(|g| g.report).collect()
+    drop(messages);
+    for ((g, v), f) in gathered.into_iter().zip(valid).zip(failures) {
+        let mut report = g.report;
+        report.signatures_valid += v;
+        for reason in f {
+            report.fail(reason);
+        }
+        reports.push(report);
+    }
+    reports
 }
 
 fn describe_failure(p: &Pending, outcome: &CheckOutcome) -> String {
@@ -299,7 +557,11 @@ fn describe_failure(p: &Pending, outcome: &CheckOutcome) -> String {
         format!("{}-of-{} multisig", p.m, p.keys.len())
     };
     if p.sigs.len() != p.m {
-        return format!("{}: {} signature(s) for a {form}", p.place.describe(), p.sigs.len());
+        return format!(
+            "{}: {} signature(s) for a {form}",
+            p.place.describe(),
+            p.sigs.len()
+        );
     }
     match outcome.first_unmatched {
         Some(i) => format!(
@@ -318,10 +580,11 @@ fn gather_witness(
     block: usize,
     place: Place,
     message: usize,
-    witness: &antshares_core::Witness,
+    witness: WitnessRef<'_>,
+    script_hash: UInt160,
 ) {
     use antshares_core::ScriptClass;
-    let (m, keys) = match antshares_core::classify_verification(&witness.verification) {
+    let (m, keys) = match antshares_core::classify_verification(witness.verification) {
         ScriptClass::Single(k) => (1, vec![k]),
         ScriptClass::Multi { m, keys } => (m, keys),
         ScriptClass::NonStandard => {
@@ -329,13 +592,20 @@ fn gather_witness(
             return;
         }
     };
-    let Some(sigs) = antshares_core::parse_invocation(&witness.invocation) else {
+    let Some(sigs) = antshares_core::parse_invocation(witness.invocation) else {
         // A standard script fed by something other than plain signature pushes.
         report.nonstandard_witnesses += 1;
         return;
     };
     report.signatures_checked += sigs.len();
-    let script_id = hash160(&witness.verification);
-    pending.push(Pending { block, place, message, m, keys, sigs, script_id });
+    let script_id = script_hash.0;
+    pending.push(Pending {
+        block,
+        place,
+        message,
+        m,
+        keys,
+        sigs,
+        script_id,
+    });
 }
-

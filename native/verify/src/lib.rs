@@ -10,5 +10,8 @@
 mod block;
 mod walk;
 
-pub use block::{block_signatures, verify_block, verify_blocks, BlockReport, SignatureRecord};
+pub use block::{
+    block_signatures, verify_block, verify_blocks, verify_chain, BlockReport, ChainTip,
+    SignatureRecord,
+};
 pub use walk::{clear_hints, run_checks, CheckOutcome, Message, ScriptKey, SigCheck};

@@ -212,13 +212,20 @@ pub fn run_checks(messages: &[Message<'_>], checks: &[SigCheck<'_>]) -> Vec<Chec
         }
     }
     remember_patterns(checks, &walks);
-    walks.into_iter().map(|w| w.outcome.unwrap_or_default()).collect()
+    walks
+        .into_iter()
+        .map(|w| w.outcome.unwrap_or_default())
+        .collect()
 }
 
 fn remember_patterns(checks: &[SigCheck<'_>], walks: &[Walk]) {
-    let Ok(mut table) = hints().lock() else { return };
+    let Ok(mut table) = hints().lock() else {
+        return;
+    };
     for (check, walk) in checks.iter().zip(walks) {
-        let (Some(id), Some(outcome)) = (check.script_id, &walk.outcome) else { continue };
+        let (Some(id), Some(outcome)) = (check.script_id, &walk.outcome) else {
+            continue;
+        };
         if outcome.valid && check.keys.len() > check.m {
             if table.len() >= HINT_CAPACITY && !table.contains_key(&id) {
                 table.clear();

@@ -301,7 +301,7 @@ class VerifyReport(TypedDict):
     merkle_root: str | None
     merkle_ok: bool
     txids: list[str]
-    tx_types: list[int]
+    tx_types: bytes
     signatures_checked: int
     signatures_valid: int
     nonstandard_witnesses: int
@@ -317,6 +317,12 @@ def verify_blocks(
     raws: Sequence[bytes], expected: Sequence[UInt160 | bytes | None], chained: bool = False
 ) -> list[VerifyReport]:
     """Many blocks, all signatures in one parallel batch; `chained` links consecutive blocks."""
+
+def verify_chain(
+    raws: Sequence[bytes], previous: tuple[UInt256 | bytes, int, UInt160 | bytes] | None = None
+) -> list[VerifyReport]:
+    """Consecutive blocks continuing from `previous` = (hash, height, next_consensus) of the block
+    before the first: each must follow the one before and match its NextConsensus."""
 
 def block_signatures(raw: bytes) -> list[tuple[CurveName, bytes, bytes, bytes]]:
     """(curve, key, message, signature) of every signature of the block that verifies."""
