@@ -343,3 +343,28 @@ def test_compare_keys_equal_x_by_y(d: int) -> None:
     # Tagged keys: the same point bytes on secp256k1 and SM2 tie-break by tag.
     k1 = b"\x01" + N.public_key_from_secret(K1, b32(d % ORDER[K1] or 1))
     assert N.compare_keys(k1, k1) == 0
+
+
+def test_verify_batch_digests_matches_messages() -> None:
+    import hashlib
+
+    from antshares.crypto import Curve, sign, verify_batch, verify_batch_digests
+
+    items = []
+    for i, curve in enumerate([Curve.SECP256R1, Curve.SECP256K1] * 3):
+        secret = hashlib.sha256(b"digest %d" % i).digest()
+        message = b"message %d" % i
+        sig = sign(secret, message, curve)
+        if i % 3 == 2:
+            sig = sig[:10] + bytes([sig[10] ^ 4]) + sig[11:]
+        key = N.public_key_from_secret(curve.value, secret)
+        items.append((curve, key, message, sig))
+    by_message = verify_batch(items)
+    by_digest = verify_batch_digests(
+        [(c, k, hashlib.sha256(m).digest(), s) for c, k, m, s in items]
+    )
+    assert by_digest == by_message == [i % 3 != 2 for i in range(6)]
+    with pytest.raises(ValueError, match="SM2"):
+        verify_batch_digests([(Curve.SM2, items[0][1], bytes(32), bytes(64))])
+    with pytest.raises(ValueError, match="32 bytes"):
+        verify_batch_digests([(Curve.SECP256R1, items[0][1], bytes(31), bytes(64))])

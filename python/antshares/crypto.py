@@ -49,6 +49,11 @@ def verify_batch(items: Iterable[tuple[Curve, bytes, bytes, bytes]]) -> list[boo
     return _native.verify_batch([(c.value, k, m, s) for c, k, m, s in items])
 
 
+def verify_batch_digests(items: Iterable[tuple[Curve, bytes, bytes, bytes]]) -> list[bool]:
+    """Like verify_batch with the SHA-256 of each message given instead (P-256/secp256k1)."""
+    return _native.verify_batch_digests([(c.value, k, d, s) for c, k, d, s in items])
+
+
 def sort_keys(keys: Sequence[bytes]) -> list[bytes]:
     """Multisig key order: by X then Y as integers, prefix and tag ignored (format-1x §4)."""
     return _native.sort_keys(list(keys))
@@ -68,4 +73,5 @@ __all__ = [
     "sort_keys",
     "verify",
     "verify_batch",
+    "verify_batch_digests",
 ]

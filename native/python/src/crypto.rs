@@ -90,13 +90,12 @@ fn verify(
     Ok(py.detach(|| c::verify(curve, key, message, signature)))
 }
 
-/// verify_batch(items: list[tuple[str, bytes, bytes, bytes]]) -> list[bool]
-/// Items are (curve, key, message, signature); verified in parallel without the GIL.
-#[pyfunction]
-fn verify_batch(py: Python<'_>, items: &Bound<'_, PyAny>) -> PyResult<Vec<bool>> {
-    // Strong references to every buffer, so that the borrowed slices stay valid while the GIL is
-    // released even if another thread mutates the input list.
-    let mut held: Vec<(Curve, [Bound<'_, PyBytes>; 3])> = Vec::new();
+/// Strong references to the buffers of (curve, key, message-or-digest, signature) items, so the
+/// borrowed slices stay valid while the GIL is released even if another thread mutates the list.
+type HeldItem<'py> = (Curve, [Bound<'py, PyBytes>; 3]);
+
+fn hold_items<'py>(items: &Bound<'py, PyAny>, third: &str) -> PyResult<Vec<HeldItem<'py>>> {
+    let mut held: Vec<HeldItem<'py>> = Vec::new();
     if let Ok(n) = items.len() {
         held.reserve(n);
     }
@@ -104,12 +103,12 @@ fn verify_batch(py: Python<'_>, items: &Bound<'_, PyAny>) -> PyResult<Vec<bool>>
         let item = item?;
         let t = item.cast::<PyTuple>().map_err(|_| {
             PyTypeError::new_err(format!(
-                "item {i}: expected a tuple (curve, key, message, signature)"
+                "item {i}: expected a tuple (curve, key, {third}, signature)"
             ))
         })?;
         if t.len() != 4 {
             return Err(PyValueError::new_err(format!(
-                "item {i}: expected 4 fields (curve, key, message, signature), got {}",
+                "item {i}: expected 4 fields (curve, key, {third}, signature), got {}",
                 t.len()
             )));
         }
@@ -118,14 +117,52 @@ fn verify_batch(py: Python<'_>, items: &Bound<'_, PyAny>) -> PyResult<Vec<bool>>
             curve,
             [
                 bytes_arg(&t.get_item(1)?, "key")?,
-                bytes_arg(&t.get_item(2)?, "message")?,
+                bytes_arg(&t.get_item(2)?, third)?,
                 bytes_arg(&t.get_item(3)?, "signature")?,
             ],
         ));
     }
+    Ok(held)
+}
+
+/// verify_batch(items: list[tuple[str, bytes, bytes, bytes]]) -> list[bool]
+/// Items are (curve, key, message, signature); verified in parallel without the GIL.
+#[pyfunction]
+fn verify_batch(py: Python<'_>, items: &Bound<'_, PyAny>) -> PyResult<Vec<bool>> {
+    let held = hold_items(items, "message")?;
     let batch: Vec<VerifyItem<'_>> = held
         .iter()
         .map(|(curve, [k, m, s])| VerifyItem::new(*curve, k.as_bytes(), m.as_bytes(), s.as_bytes()))
+        .collect();
+    Ok(py.detach(|| c::verify_batch(&batch)))
+}
+
+/// verify_batch_digests(items: list[tuple[str, bytes, bytes, bytes]]) -> list[bool]
+/// Items are (curve, key, sha256 digest of the signed bytes, signature), for callers that already
+/// hold the digests (P-256 and secp256k1; SM2 hashes the message itself and is refused).
+#[pyfunction]
+fn verify_batch_digests(py: Python<'_>, items: &Bound<'_, PyAny>) -> PyResult<Vec<bool>> {
+    let held = hold_items(items, "digest")?;
+    let mut digests: Vec<[u8; 32]> = Vec::with_capacity(held.len());
+    for (i, (curve, [_, d, _])) in held.iter().enumerate() {
+        if *curve == Curve::Sm2 {
+            return Err(PyValueError::new_err(format!(
+                "item {i}: SM2 signs the message itself (SM3 with the signer's Z); use verify_batch"
+            )));
+        }
+        digests.push(d.as_bytes().try_into().map_err(|_| {
+            PyValueError::new_err(format!(
+                "item {i}: a digest is 32 bytes, not {}",
+                d.as_bytes().len()
+            ))
+        })?);
+    }
+    let batch: Vec<VerifyItem<'_>> = held
+        .iter()
+        .zip(&digests)
+        .map(|((curve, [k, _, s]), d)| {
+            VerifyItem::with_sha256(*curve, k.as_bytes(), &[], d, s.as_bytes())
+        })
         .collect();
     Ok(py.detach(|| c::verify_batch(&batch)))
 }
@@ -228,6 +265,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sign, m)?)?;
     m.add_function(wrap_pyfunction!(verify, m)?)?;
     m.add_function(wrap_pyfunction!(verify_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(verify_batch_digests, m)?)?;
     m.add_function(wrap_pyfunction!(verify_batch_packed, m)?)?;
     m.add_function(wrap_pyfunction!(compare_keys, m)?)?;
     m.add_function(wrap_pyfunction!(sort_keys, m)?)?;
