@@ -36,12 +36,14 @@ $(VENV)/.built-package: $(VENV)/.installed pyproject.toml setup.py
 
 build: $(VENV)/.built-native $(VENV)/.built-package
 
-lint: venv
+lint: build
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --release -- -D warnings
-	ruff check python tests benchmarks
-	ruff format --check python tests benchmarks
+	ruff check python tests benchmarks native/python/python
+	ruff format --check python tests benchmarks native/python/python
 	mypy
+	# The hand-written stub of the compiled module must match what it registers.
+	$(PY) -m mypy.stubtest antshares_native._native --allowlist native/python/stubtest-allowlist.txt
 
 rust-test:
 	cargo test --workspace --exclude antshares-native --release
