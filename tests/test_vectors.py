@@ -329,3 +329,14 @@ def test_uint160_display_round_trip() -> None:
     h = UInt160(bytes(range(20)))
     assert UInt160.from_display(str(h)) == h
     assert UInt160.from_display("0x" + str(h)) == h
+
+
+def test_wide_merkle_tree_matches_hashlib() -> None:
+    """Above the parallel threshold the native root must still equal the plain definition."""
+    level = [hashlib.sha256(i.to_bytes(4, "little")).digest() for i in range(9001)]
+    expected = merkle_root(level)
+    while len(level) > 1:
+        if len(level) % 2:
+            level.append(level[-1])
+        level = [hash256(level[i] + level[i + 1]) for i in range(0, len(level), 2)]
+    assert expected == level[0]

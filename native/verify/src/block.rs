@@ -127,7 +127,7 @@ fn hash_transactions(raw: &[u8], txs: &[TxView<'_>]) -> (Vec<[u8; 32]>, Vec<UInt
 
 /// Merkle root of `txids`, the wide levels spread over the rayon pool (same result as
 /// [`antshares_core::merkle::merkle_root`]).
-fn merkle_root_parallel(txids: &[UInt256]) -> UInt256 {
+pub fn merkle_root_parallel(txids: &[UInt256]) -> UInt256 {
     let parents = txids.len().div_ceil(2);
     if parents < PARALLEL_PARENTS || rayon::current_num_threads() <= 1 {
         return merkle_root(txids);

@@ -11,7 +11,7 @@ mod block;
 mod walk;
 
 pub use block::{
-    block_signatures, verify_block, verify_blocks, verify_chain, BlockReport, ChainTip,
-    SignatureRecord,
+    block_signatures, merkle_root_parallel, verify_block, verify_blocks, verify_chain, BlockReport,
+    ChainTip, SignatureRecord,
 };
 pub use walk::{clear_hints, run_checks, CheckOutcome, Message, ScriptKey, SigCheck};
