@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from antshares_native import _native
 
-from antshares.bench import _der, _signed_items
+from antshares.bench import _der, _signed_items, hashlib_merkle_root
 from antshares.crypto import Curve
 from conftest import block_bytes
 
@@ -88,15 +88,4 @@ def test_merkle_native(benchmark) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.benchmark(group="merkle-2048")
 def test_merkle_hashlib(benchmark) -> None:  # type: ignore[no-untyped-def]
-    def python_merkle() -> bytes:
-        level = list(LEAVES)
-        while len(level) > 1:
-            if len(level) % 2:
-                level.append(level[-1])
-            level = [
-                hashlib.sha256(hashlib.sha256(level[i] + level[i + 1]).digest()).digest()
-                for i in range(0, len(level), 2)
-            ]
-        return level[0]
-
-    assert benchmark(python_merkle) == _native.merkle_root(LEAVES)
+    assert benchmark(hashlib_merkle_root, LEAVES) == _native.merkle_root(LEAVES)

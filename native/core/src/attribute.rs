@@ -70,23 +70,7 @@ impl TxAttribute {
     }
 
     pub(crate) fn decode(r: &mut Reader<'_>) -> Result<Self> {
-        let at = r.pos();
-        let usage = r.u8("usage")?;
-        let data = match layout(usage) {
-            None => {
-                return r.err(
-                    "usage",
-                    at,
-                    format!("invalid attribute usage 0x{usage:02x}"),
-                )
-            }
-            Some(AttrLayout::Fixed(n)) => r.bytes("data", n)?,
-            Some(AttrLayout::ShortBytes) => {
-                let n = r.u8("data")? as usize;
-                r.bytes("data", n)?
-            }
-            Some(AttrLayout::VarBytes) => r.var_bytes("data", MAX_ATTRIBUTE_DATA)?,
-        };
+        let (usage, data) = read_attribute(r)?;
         Ok(TxAttribute {
             usage,
             data: data.to_vec(),
@@ -105,4 +89,27 @@ impl TxAttribute {
             _ => out.extend_from_slice(&self.data),
         }
     }
+}
+
+/// Reads and validates one attribute (usage byte, then data in its usage's layout), borrowing the
+/// data: the one place the attribute wire rules live.
+pub(crate) fn read_attribute<'a>(r: &mut Reader<'a>) -> Result<(u8, &'a [u8])> {
+    let at = r.pos();
+    let usage = r.u8("usage")?;
+    let data = match layout(usage) {
+        None => {
+            return r.err(
+                "usage",
+                at,
+                format!("invalid attribute usage 0x{usage:02x}"),
+            )
+        }
+        Some(AttrLayout::Fixed(n)) => r.bytes("data", n)?,
+        Some(AttrLayout::ShortBytes) => {
+            let n = r.u8("data")? as usize;
+            r.bytes("data", n)?
+        }
+        Some(AttrLayout::VarBytes) => r.var_bytes("data", MAX_ATTRIBUTE_DATA)?,
+    };
+    Ok((usage, data))
 }

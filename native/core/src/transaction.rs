@@ -1,5 +1,5 @@
 //! Transactions: common layout, inputs, outputs, witnesses, txid.
-use crate::attribute::{layout, AttrLayout, TxAttribute};
+use crate::attribute::{read_attribute, TxAttribute};
 use crate::error::{Result, Within};
 use crate::exclusive::{AgencyData, Exclusive};
 use crate::hash::{hash160, hash256};
@@ -272,7 +272,9 @@ struct ViewParts<'a> {
 impl<'a> PartSink<'a> for ViewParts<'a> {
     fn attributes(&mut self, r: &mut Reader<'a>, n: usize) -> Result<()> {
         for i in 0..n {
-            skip_attribute(r).within("attributes", Some(i))?;
+            read_attribute(r)
+                .map(|_| ())
+                .within("attributes", Some(i))?;
         }
         Ok(())
     }
@@ -287,29 +289,6 @@ impl<'a> PartSink<'a> for ViewParts<'a> {
         self.witnesses.reserve_exact(n);
         self.witnesses.push(w);
     }
-}
-
-/// Validates an attribute exactly like `TxAttribute::decode` (same layouts, fields and errors)
-/// without copying its data.
-fn skip_attribute(r: &mut Reader<'_>) -> Result<()> {
-    let at = r.pos();
-    let usage = r.u8("usage")?;
-    match layout(usage) {
-        None => {
-            return r.err(
-                "usage",
-                at,
-                format!("invalid attribute usage 0x{usage:02x}"),
-            )
-        }
-        Some(AttrLayout::Fixed(n)) => r.bytes("data", n)?,
-        Some(AttrLayout::ShortBytes) => {
-            let n = r.u8("data")? as usize;
-            r.bytes("data", n)?
-        }
-        Some(AttrLayout::VarBytes) => r.var_bytes("data", MAX_ATTRIBUTE_DATA)?,
-    };
-    Ok(())
 }
 
 /// The one transaction decoder: reads and validates every field in wire order, handing the
