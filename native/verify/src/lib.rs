@@ -8,10 +8,12 @@
 //! UTXO set and are not checked here; the sorted-witness rule is.
 
 mod block;
+mod digest;
 mod walk;
 
 pub use block::{
-    block_signatures, merkle_root_parallel, verify_block, verify_blocks, verify_chain, BlockReport,
-    ChainTip, SignatureRecord,
+    block_signatures, verify_block, verify_blocks, verify_chain, BlockReport, ChainTip,
+    SignatureRecord,
 };
+pub use digest::merkle_root_parallel;
 pub use walk::{clear_hints, run_checks, CheckOutcome, Message, ScriptKey, SigCheck};

@@ -278,8 +278,9 @@ def verify_batch(items: Sequence[tuple[str | int, bytes, bytes, bytes]]) -> list
     The curve may also be its code (0 secp256r1, 1 secp256k1, 2 sm2)."""
 
 def verify_batch_digests(items: Sequence[tuple[str | int, bytes, bytes, bytes]]) -> list[bool]:
-    """Items (curve, key, SHA-256 digest of the signed bytes, signature) for P-256/secp256k1;
-    ValueError for SM2 items (SM2 hashes the message with the signer's Z) or digests not 32 bytes."""
+    """Items (curve, key, SHA-256 digest of the signed bytes, signature) for P-256/secp256k1.
+    ValueError for SM2 items (SM2 hashes the message with the signer's Z) or digests of other
+    than 32 bytes."""
 
 def verify_batch_packed(
     curves: bytes, keys: bytes, signatures: bytes, messages: Sequence[bytes]
