@@ -1,0 +1,1 @@
+"""Ledger rules: state that blocks update (SPEC §4–§6)."""
