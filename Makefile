@@ -21,7 +21,7 @@ $(VENV)/.installed: requirements-dev.txt
 
 venv: $(VENV)/.installed
 
-NATIVE_SOURCES := Cargo.toml Cargo.lock $(shell find native/core native/crypto native/verify native/python -name '*.rs' -o -name '*.toml' -o -name '*.py' -o -name '*.pyi' 2>/dev/null)
+NATIVE_SOURCES := Cargo.toml Cargo.lock $(shell find native/core native/crypto native/verify native/ledger native/python -name '*.rs' -o -name '*.toml' -o -name '*.py' -o -name '*.pyi' 2>/dev/null)
 
 # The Rust core is its own wheel (native/python, maturin, release); the package is an editable install.
 # Both are rebuilt only when their sources changed.

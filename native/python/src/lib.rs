@@ -3,6 +3,7 @@
 use pyo3::prelude::*;
 
 mod crypto;
+mod ledger;
 mod types;
 mod verify;
 
@@ -11,5 +12,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     types::register(m)?;
     crypto::register(m)?;
     verify::register(m)?;
+    ledger::register(m)?;
     Ok(())
 }

@@ -4,6 +4,8 @@ use antshares_core::{UInt160, UInt256};
 use antshares_crypto::Curve;
 use antshares_verify::{block_signatures as native_block_signatures, BlockReport, ChainTip};
 use pyo3::exceptions::PyValueError;
+
+use crate::types::{PyUInt160, PyUInt256};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
@@ -21,12 +23,12 @@ fn uint160_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<UInt160>> {
     if obj.is_none() {
         return Ok(None);
     }
-    let raw: Vec<u8> = if let Ok(b) = obj.cast::<PyBytes>() {
-        b.as_bytes().to_vec()
-    } else {
-        obj.call_method0("to_bytes")?.extract()?
-    };
-    UInt160::from_slice(&raw)
+    if let Ok(u) = obj.cast::<PyUInt160>() {
+        return Ok(Some(u.get().0));
+    }
+    obj.cast::<PyBytes>()
+        .ok()
+        .and_then(|b| UInt160::from_slice(b.as_bytes()))
         .map(Some)
         .ok_or_else(|| PyValueError::new_err("next_consensus must be a UInt160 (20 bytes)"))
 }
@@ -60,7 +62,6 @@ fn txids_list<'py>(py: Python<'py>, txids: &[UInt256]) -> PyResult<Bound<'py, Py
 }
 
 fn report_dict<'py>(py: Python<'py>, r: &BlockReport) -> PyResult<Bound<'py, PyDict>> {
-    let uint160 = py.import("antshares_native._native")?.getattr("UInt160")?;
     let d = PyDict::new(py);
     d.set_item("height", r.height)?;
     d.set_item("hash", r.hash.map(|h| h.to_display()))?;
@@ -75,7 +76,7 @@ fn report_dict<'py>(py: Python<'py>, r: &BlockReport) -> PyResult<Bound<'py, PyD
     d.set_item("ok", r.ok())?;
     d.set_item("error", r.error.clone())?;
     let next = match r.next_consensus {
-        Some(h) => Some(uint160.call1((PyBytes::new(py, h.as_bytes()),))?),
+        Some(h) => Some(Bound::new(py, PyUInt160(h))?),
         None => None,
     };
     d.set_item("next_consensus", next)?;
@@ -122,12 +123,13 @@ fn verify_blocks<'py>(
 
 /// Accepts a `UInt256` object (anything with `to_bytes()`) or 32 raw bytes.
 fn uint256_arg(obj: &Bound<'_, PyAny>) -> PyResult<UInt256> {
-    let raw: Vec<u8> = if let Ok(b) = obj.cast::<PyBytes>() {
-        b.as_bytes().to_vec()
-    } else {
-        obj.call_method0("to_bytes")?.extract()?
-    };
-    UInt256::from_slice(&raw).ok_or_else(|| PyValueError::new_err("expected a UInt256 (32 bytes)"))
+    if let Ok(u) = obj.cast::<PyUInt256>() {
+        return Ok(u.get().0);
+    }
+    obj.cast::<PyBytes>()
+        .ok()
+        .and_then(|b| UInt256::from_slice(b.as_bytes()))
+        .ok_or_else(|| PyValueError::new_err("expected a UInt256 (32 bytes)"))
 }
 
 /// verify_chain(raws, previous=None) -> list[dict]: consecutive blocks continuing from

@@ -20,6 +20,9 @@ mod parts;
 mod transaction;
 mod uint;
 
+/// The key classes, for the other binding modules (verify, ledger).
+pub(crate) use uint::{PyUInt160, PyUInt256};
+
 /// Adds every class, exception and function of this module to `_native`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
