@@ -5,6 +5,7 @@ use pyo3::prelude::*;
 mod crypto;
 mod ledger;
 mod types;
+mod utxo;
 mod verify;
 
 #[pymodule]
@@ -13,5 +14,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     crypto::register(m)?;
     verify::register(m)?;
     ledger::register(m)?;
+    utxo::register(m)?;
     Ok(())
 }

@@ -17,7 +17,8 @@ Bump SCHEMA_VERSION whenever a layout changes: a node refuses to open a data dir
 
 import struct
 from dataclasses import dataclass
-from typing import NamedTuple
+
+from antshares.ledger.utxo import COIN_SIZE, OUTPOINT_SIZE, decode_outpoint, encode_outpoint
 
 SCHEMA_VERSION = 1
 """Layout version of every table below; stored in metadata and checked on open."""
@@ -52,8 +53,9 @@ TX_INDEX = Table(
     "finds any confirmed transaction inside its block (and rejects a txid seen before)",
 )
 UTXOS = Table(
-    b"utxos", "txid (32) ‖ output index u16 BE",
-    "asset id (32) ‖ value i64 BE, satoshi ‖ script hash (20) ‖ height u32 BE (64 bytes)",
+    b"utxos", "txid (32) ‖ output index u16 BE (antshares.ledger.utxo.encode_outpoint)",
+    "asset id (32) ‖ value i64 LE ‖ script hash (20) ‖ height u32 LE: the 64-byte coin of the"
+    " native UTXO cache, whose flushes write this table (antshares.ledger.utxo.encode_coin)",
     "the unspent outputs: the hot path of input checks, fronted by the native cache",
 )
 ASSETS = Table(
@@ -130,15 +132,15 @@ TOTAL_ANC_BURNED = b"anc_burned"
 
 HASH_SIZE = 32
 SCRIPT_HASH_SIZE = 20
-OUTPOINT_KEY_SIZE = HASH_SIZE + 2
-UTXO_VALUE_SIZE = HASH_SIZE + 8 + SCRIPT_HASH_SIZE + 4
+# The UTXO key and value have one codec, the native cache's (its flushes write UTXOS).
+OUTPOINT_KEY_SIZE = OUTPOINT_SIZE
+UTXO_VALUE_SIZE = COIN_SIZE
+outpoint_key = encode_outpoint
+decode_outpoint_key = decode_outpoint
 
-_U16 = struct.Struct(">H")
 _U32 = struct.Struct(">I")
 _U64 = struct.Struct(">Q")
-_I64 = struct.Struct(">q")
 _LOCATION = struct.Struct(">II")
-_UTXO = struct.Struct(f">{HASH_SIZE}sq{SCRIPT_HASH_SIZE}sI")
 
 
 def _fixed(value: bytes, size: int, what: str) -> bytes:
@@ -195,16 +197,6 @@ def hash_key(digest: bytes) -> bytes:
     return _fixed(digest, HASH_SIZE, "hash")
 
 
-def outpoint_key(txid: bytes, index: int) -> bytes:
-    """Key of UTXOS: txid (32) ‖ output index u16 BE, so a transaction's outputs are adjacent."""
-    return _fixed(txid, HASH_SIZE, "txid") + _pack(_U16, index, "output index")
-
-
-def decode_outpoint_key(key: bytes) -> tuple[bytes, int]:
-    key = _fixed(key, OUTPOINT_KEY_SIZE, "outpoint key")
-    return key[:HASH_SIZE], int(_U16.unpack(key[HASH_SIZE:])[0])
-
-
 def holder_key(script_hash: bytes) -> bytes:
     """Key of HOLDERS: the script hash reversed.
 
@@ -230,29 +222,6 @@ def encode_tx_location(height: int, position: int) -> bytes:
 def decode_tx_location(data: bytes) -> tuple[int, int]:
     height, position = _LOCATION.unpack(_fixed(data, 8, "tx location"))
     return int(height), int(position)
-
-
-class Utxo(NamedTuple):
-    """Value of UTXOS."""
-
-    asset_id: bytes
-    value: int
-    script_hash: bytes
-    height: int
-
-
-def encode_utxo(utxo: Utxo) -> bytes:
-    asset = _fixed(utxo.asset_id, HASH_SIZE, "asset id")
-    script = _fixed(utxo.script_hash, SCRIPT_HASH_SIZE, "script hash")
-    value = _pack(_I64, utxo.value, "output value")
-    if utxo.value < 0:
-        raise ValueError(f"output value {utxo.value} is negative")
-    return asset + value + script + _pack(_U32, utxo.height, "height")
-
-
-def decode_utxo(data: bytes) -> Utxo:
-    asset, value, script, height = _UTXO.unpack(_fixed(data, UTXO_VALUE_SIZE, "utxo value"))
-    return Utxo(asset, int(value), script, int(height))
 
 
 def encode_tip(height: int, block_hash: bytes) -> bytes:
