@@ -8,33 +8,24 @@ use std::time::Instant;
 use antshares_core::UInt160;
 use antshares_ledger::{lottery_number, HolderIndex};
 
-/// SplitMix64 (deterministic, dependency-free).
-struct Rng(u64);
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::Rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
+fn random_key(rng: &mut Rng) -> UInt160 {
+    let mut b = [0u8; 20];
+    b[..8].copy_from_slice(&rng.next().to_le_bytes());
+    b[8..16].copy_from_slice(&rng.next().to_le_bytes());
+    b[16..].copy_from_slice(&(rng.next() as u32).to_le_bytes());
+    UInt160(b)
+}
 
-    fn key(&mut self) -> UInt160 {
-        let mut b = [0u8; 20];
-        b[..8].copy_from_slice(&self.next().to_le_bytes());
-        b[8..16].copy_from_slice(&self.next().to_le_bytes());
-        b[16..].copy_from_slice(&(self.next() as u32).to_le_bytes());
-        UInt160(b)
+fn random32(rng: &mut Rng) -> [u8; 32] {
+    let mut r = [0u8; 32];
+    for c in r.chunks_mut(8) {
+        c.copy_from_slice(&rng.next().to_le_bytes());
     }
-
-    fn random32(&mut self) -> [u8; 32] {
-        let mut r = [0u8; 32];
-        for c in r.chunks_mut(8) {
-            c.copy_from_slice(&self.next().to_le_bytes());
-        }
-        r
-    }
+    r
 }
 
 fn per_op_us(start: Instant, ops: usize) -> f64 {
@@ -47,7 +38,7 @@ fn main() {
         .map(|s| s.parse().expect("HOLDERS must be a number"))
         .unwrap_or(1_000_000);
     let mut rng = Rng(0x5eed);
-    let keys: Vec<UInt160> = (0..holders).map(|_| rng.key()).collect();
+    let keys: Vec<UInt160> = (0..holders).map(|_| random_key(&mut rng)).collect();
     // Balances 1..=199 whole shares: ≈ 10^8 in all for 10^6 holders, like the ANS supply.
     let balances: Vec<u64> = (0..holders).map(|_| 1 + rng.next() % 199).collect();
 
@@ -82,7 +73,7 @@ fn main() {
     );
 
     let draws = 1_000_000;
-    let randoms: Vec<[u8; 32]> = (0..draws).map(|_| rng.random32()).collect();
+    let randoms: Vec<[u8; 32]> = (0..draws).map(|_| random32(&mut rng)).collect();
     let total_u64 = u64::try_from(total).expect("total fits u64");
     let start = Instant::now();
     let mut acc = 0u8;
@@ -111,7 +102,7 @@ fn main() {
 
     // Remove a holder and insert a new one: the dynamic-key path (split / merge).
     let churn = 500_000;
-    let new_keys: Vec<UInt160> = (0..churn).map(|_| rng.key()).collect();
+    let new_keys: Vec<UInt160> = (0..churn).map(|_| random_key(&mut rng)).collect();
     let start = Instant::now();
     for (j, k) in new_keys.iter().enumerate() {
         index.set_balance(&keys[j], 0);

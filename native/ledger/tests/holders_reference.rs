@@ -3,22 +3,8 @@
 use antshares_core::UInt160;
 use antshares_ledger::{Error, HolderIndex};
 
-/// SplitMix64: a tiny deterministic generator, so every failure replays from its seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+mod common;
+use common::Rng;
 
 /// The reference: holders sorted by UInt160 order (`Ord` of the core type), no zero balances.
 #[derive(Default)]

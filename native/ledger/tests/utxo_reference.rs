@@ -7,26 +7,8 @@ use std::collections::{HashMap, HashSet};
 use antshares_core::{UInt160, UInt256};
 use antshares_ledger::{Coin, Lookup, OutPoint, UtxoCache, UtxoError};
 
-/// SplitMix64: a tiny deterministic generator, so every failure replays from its seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<T: Copy>(&mut self, v: &[T]) -> Option<T> {
-        (!v.is_empty()).then(|| v[self.below(v.len())])
-    }
-}
+mod common;
+use common::Rng;
 
 fn txid(n: u64) -> UInt256 {
     let mut b = [0u8; 32];
