@@ -16,4 +16,4 @@ pub use block::{
     SignatureRecord,
 };
 pub use digest::merkle_root_parallel;
-pub use walk::{clear_hints, run_checks, CheckOutcome, Message, ScriptKey, SigCheck};
+pub use walk::{clear_hints, run_checks, CheckOutcome, Message, ScriptKey, SigCheck, SPECULATION};

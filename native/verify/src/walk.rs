@@ -50,9 +50,13 @@ pub struct CheckOutcome {
     pub matched: usize,
     /// Index of the first signature that matched no key (when invalid with the right count).
     pub first_unmatched: Option<usize>,
+    /// (signature, key) pairs verified for this witness, speculation included.
+    pub tried: usize,
 }
 
 const HINT_CAPACITY: usize = 4096;
+/// Pairs a walk submits ahead of its next exact step in one round.
+pub const SPECULATION: usize = 16;
 
 fn hints() -> &'static Mutex<HashMap<[u8; 20], Vec<u16>>> {
     static HINTS: OnceLock<Mutex<HashMap<[u8; 20], Vec<u16>>>> = OnceLock::new();
@@ -108,6 +112,7 @@ impl Walk {
             matched_keys: self.matched_keys.clone(),
             matched: self.matched_keys.len(),
             first_unmatched,
+            tried: self.known.len(),
         }
     }
 
@@ -120,7 +125,11 @@ impl Walk {
             out.extend(path.iter().enumerate().map(|(i, &k)| (i, k as usize)));
             return;
         }
-        let steps = (check.m - self.sig).min(check.keys.len() - self.key);
+        // Bounded lookahead: a mismatch wastes at most the rest of its diagonal, so a hostile
+        // m-of-n script costs O(n · SPECULATION) checks, not O(m · n).
+        let steps = (check.m - self.sig)
+            .min(check.keys.len() - self.key)
+            .min(SPECULATION);
         for t in 0..steps {
             let pair = (self.sig + t, self.key + t);
             if !self.known.contains_key(&pair) {

@@ -82,3 +82,49 @@ fn a_wrong_merkle_root_is_caught_on_the_pipelined_path() {
         .unwrap_or("")
         .starts_with("merkle root mismatch"));
 }
+
+/// A hostile m-of-n witness whose signatures match nothing: the exact walk needs n − m + 1 checks,
+/// and speculation may add at most its lookahead to each, never m × n.
+#[test]
+fn garbage_multisig_cost_is_bounded() {
+    use antshares_crypto::{public_key_from_secret, Curve};
+    use antshares_verify::{run_checks, Message, ScriptKey, SigCheck, SPECULATION};
+
+    let (m, n) = (200usize, 400usize);
+    let points: Vec<[u8; 33]> = (0..n)
+        .map(|i| {
+            let mut secret = [0u8; 32];
+            secret[24..].copy_from_slice(&(i as u64 + 1).to_be_bytes());
+            public_key_from_secret(Curve::Secp256r1, &secret).expect("key")
+        })
+        .collect();
+    let garbage = [7u8; 64];
+    let digest = [9u8; 32];
+    let messages = [Message {
+        bytes: b"hostile",
+        sha256: &digest,
+    }];
+    let check = SigCheck {
+        message: 0,
+        m,
+        keys: points
+            .iter()
+            .map(|p| ScriptKey {
+                curve: Curve::Secp256r1,
+                point: p,
+            })
+            .collect(),
+        sigs: vec![&garbage[..]; m],
+        script_id: None,
+    };
+    let outcome = &run_checks(&messages, std::slice::from_ref(&check))[0];
+    assert!(!outcome.valid);
+    assert_eq!(outcome.first_unmatched, Some(0));
+    let exact = n - m + 1;
+    assert!(outcome.tried >= exact, "the exact walk tries {exact} pairs");
+    assert!(
+        outcome.tried <= exact * SPECULATION,
+        "{} pairs tried",
+        outcome.tried
+    );
+}
