@@ -1,36 +1,19 @@
 //! Binding of the block verifier: whole blocks in, one report dict per block out; the GIL is
 //! released for the whole native run.
 use antshares_core::{UInt160, UInt256};
-use antshares_crypto::Curve;
 use antshares_verify::{block_signatures as native_block_signatures, BlockReport, ChainTip};
 use pyo3::exceptions::PyValueError;
 
-use crate::types::{PyUInt160, PyUInt256};
+use crate::types::{u160, u256, PyUInt160};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
-fn curve_name(c: Curve) -> &'static str {
-    match c {
-        Curve::Secp256r1 => "secp256r1",
-        Curve::Secp256k1 => "secp256k1",
-        Curve::Sm2 => "sm2",
+/// An optional `UInt160` argument (a `UInt160` object or 20 raw bytes; None passes).
+fn optional_u160(obj: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<UInt160>> {
+    match obj {
+        Some(o) if !o.is_none() => u160(o, what).map(Some),
+        _ => Ok(None),
     }
-}
-
-/// Accepts a `UInt160` object (anything with `to_bytes()`) or 20 raw bytes.
-fn uint160_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<UInt160>> {
-    let Some(obj) = obj else { return Ok(None) };
-    if obj.is_none() {
-        return Ok(None);
-    }
-    if let Ok(u) = obj.cast::<PyUInt160>() {
-        return Ok(Some(u.get().0));
-    }
-    obj.cast::<PyBytes>()
-        .ok()
-        .and_then(|b| UInt160::from_slice(b.as_bytes()))
-        .map(Some)
-        .ok_or_else(|| PyValueError::new_err("next_consensus must be a UInt160 (20 bytes)"))
 }
 
 /// Lowercase hex of every byte value, two ASCII digits each.
@@ -92,7 +75,7 @@ fn verify_block<'py>(
     raw: &Bound<'py, PyBytes>,
     next_consensus: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let expected = uint160_arg(next_consensus)?;
+    let expected = optional_u160(next_consensus, "next_consensus")?;
     let data = raw.as_bytes();
     let report = py.detach(|| antshares_verify::verify_block(data, expected));
     report_dict(py, &report)
@@ -114,22 +97,11 @@ fn verify_blocks<'py>(
     }
     let expected: Vec<Option<UInt160>> = expected
         .iter()
-        .map(|e| uint160_arg(e.as_ref()))
+        .map(|e| optional_u160(e.as_ref(), "expected"))
         .collect::<PyResult<_>>()?;
     let views: Vec<&[u8]> = raws.iter().map(|b| b.as_bytes()).collect();
     let reports = py.detach(|| antshares_verify::verify_blocks(&views, &expected, chained));
     reports.iter().map(|r| report_dict(py, r)).collect()
-}
-
-/// Accepts a `UInt256` object (anything with `to_bytes()`) or 32 raw bytes.
-fn uint256_arg(obj: &Bound<'_, PyAny>) -> PyResult<UInt256> {
-    if let Ok(u) = obj.cast::<PyUInt256>() {
-        return Ok(u.get().0);
-    }
-    obj.cast::<PyBytes>()
-        .ok()
-        .and_then(|b| UInt256::from_slice(b.as_bytes()))
-        .ok_or_else(|| PyValueError::new_err("expected a UInt256 (32 bytes)"))
 }
 
 /// verify_chain(raws, previous=None) -> list[dict]: consecutive blocks continuing from
@@ -143,10 +115,9 @@ fn verify_chain<'py>(
 ) -> PyResult<Vec<Bound<'py, PyDict>>> {
     let tip = match previous {
         Some((hash, height, next)) => Some(ChainTip {
-            hash: uint256_arg(&hash)?,
+            hash: u256(&hash, "previous hash")?,
             height,
-            next_consensus: uint160_arg(Some(&next))?
-                .ok_or_else(|| PyValueError::new_err("previous next_consensus is required"))?,
+            next_consensus: u160(&next, "previous next_consensus")?,
         }),
         None => None,
     };
@@ -172,7 +143,7 @@ fn block_signatures<'py>(py: Python<'py>, raw: &Bound<'py, PyBytes>) -> Vec<PySi
         .iter()
         .map(|r| {
             (
-                curve_name(r.curve),
+                r.curve.name(),
                 PyBytes::new(py, &r.key),
                 PyBytes::new(py, &r.message),
                 PyBytes::new(py, &r.signature),

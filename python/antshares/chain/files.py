@@ -58,7 +58,7 @@ def read_block_file(path: Path) -> bytes:
     if size > 2 * MAX_BLOCK_BYTES + 2:
         raise ChainFileError(f"{path}: {size} bytes is larger than any block")
     content = path.read_bytes()
-    if content and all(c in _HEX for c in content[:4096]) and all(c in _HEX for c in content):
+    if content and all(c in _HEX for c in content):  # stops at the first non-hex byte
         text = b"".join(content.split())
         try:
             return bytes.fromhex(text.decode("ascii"))

@@ -83,17 +83,7 @@ def genesis_block(profile: Profile) -> Block:
     return block
 
 
-def governing_asset_id(profile: Profile) -> UInt256:
-    return genesis_block(profile).transactions[1].hash
-
-
-def utility_asset_id(profile: Profile) -> UInt256:
-    return genesis_block(profile).transactions[2].hash
-
-
 __all__ = [
     "build_genesis",
     "genesis_block",
-    "governing_asset_id",
-    "utility_asset_id",
 ]

@@ -90,10 +90,7 @@ def script_address(script: bytes) -> str:
 
 def decode_address(address: str) -> tuple[int, UInt160]:
     """(version, script hash); raises ValueError on a bad checksum, length or version."""
-    version, h = _native.decode_address(address)
-    if version not in (VERSION_DEFAULT, VERSION_SECP256K1, VERSION_SM2):
-        raise ValueError(f"unknown address version 0x{version:02x}")
-    return version, h
+    return _native.decode_address(address)
 
 
 __all__ = [

@@ -20,8 +20,8 @@ mod parts;
 mod transaction;
 mod uint;
 
-/// The key classes, for the other binding modules (verify, ledger).
-pub(crate) use uint::{PyUInt160, PyUInt256};
+/// The key classes and their argument extractors, for the other binding modules (verify, ledger).
+pub(crate) use uint::{u160, u256, PyUInt160};
 
 /// Adds every class, exception and function of this module to `_native`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
