@@ -56,10 +56,23 @@ order_signed = st.fixed_dictionaries(
     }
 )
 
+# Beacon evidence (SPEC §7.7), structurally valid: the codec does not check the points' curve
+# membership or the dealer order (ledger rules).
+dealing = st.fixed_dictionaries(
+    {"dealer": st.integers(0, 65535), "commitments": st.lists(point, min_size=1, max_size=4)}
+)
+revealed_secret = st.fixed_dictionaries(
+    {"dealer": st.integers(0, 65535), "secret": st.binary(min_size=32, max_size=32)}
+)
+
 
 def exclusive_for(tx_type: TxType, version: int) -> st.SearchStrategy[dict[str, Any]]:
     if tx_type == TxType.MINER:
-        return st.fixed_dictionaries({"nonce": st.integers(0, 2**32 - 1)})
+        miner: dict[str, st.SearchStrategy[Any]] = {"nonce": st.integers(0, 2**32 - 1)}
+        if version >= 1:
+            miner["dealings"] = st.lists(dealing, max_size=4)
+            miner["secrets"] = st.lists(revealed_secret, max_size=4)
+        return st.fixed_dictionaries(miner)
     if tx_type in (TxType.ISSUE, TxType.CONTRACT):
         return st.just({})
     if tx_type == TxType.CLAIM:
@@ -144,7 +157,12 @@ def exclusive_for(tx_type: TxType, version: int) -> st.SearchStrategy[dict[str, 
     raise AssertionError(tx_type)
 
 
-VERSIONS = {TxType.PUBLISH: [0, 1], TxType.INVOCATION: [0, 1], TxType.ISSUE: [0, 1]}
+VERSIONS = {
+    TxType.PUBLISH: [0, 1],
+    TxType.INVOCATION: [0, 1],
+    TxType.ISSUE: [0, 1],
+    TxType.MINER: [0, 1],
+}
 
 
 @st.composite

@@ -1,4 +1,5 @@
 //! Type-specific ("exclusive") transaction data, one variant per transaction type.
+use crate::beacon::BeaconData;
 use crate::error::{Result, Within};
 use crate::io::{write_var_bytes, write_var_int, Reader};
 use crate::limits::*;
@@ -148,8 +149,10 @@ pub fn order_signed_bytes(
 /// Exclusive data of each transaction type.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Exclusive {
+    /// `beacon` (SPEC §7.7) is present iff version ≥ 1; version 0 is AntShares 1.0's nonce only.
     Miner {
         nonce: u32,
+        beacon: Option<BeaconData>,
     },
     Issue,
     Claim {
@@ -196,6 +199,11 @@ impl Exclusive {
         Ok(match ty {
             TxType::Miner => Exclusive::Miner {
                 nonce: r.u32("nonce")?,
+                beacon: if version >= 1 {
+                    Some(BeaconData::decode(r)?)
+                } else {
+                    None
+                },
             },
             TxType::Issue => Exclusive::Issue,
             TxType::Contract => Exclusive::Contract,
@@ -307,7 +315,12 @@ impl Exclusive {
 
     pub(crate) fn encode(&self, version: u8, out: &mut Vec<u8>) {
         match self {
-            Exclusive::Miner { nonce } => out.extend_from_slice(&nonce.to_le_bytes()),
+            Exclusive::Miner { nonce, beacon } => {
+                out.extend_from_slice(&nonce.to_le_bytes());
+                if version >= 1 {
+                    beacon.as_ref().unwrap_or(&BeaconData::EMPTY).encode(out);
+                }
+            }
             Exclusive::Issue | Exclusive::Contract => {}
             Exclusive::Claim { claims } => encode_inputs(out, claims),
             Exclusive::Enrollment { public_key } => out.extend_from_slice(public_key.as_bytes()),

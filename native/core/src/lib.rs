@@ -9,6 +9,7 @@
 pub mod address;
 pub mod attribute;
 pub mod base58;
+pub mod beacon;
 pub mod block;
 pub mod error;
 pub mod exclusive;
@@ -22,6 +23,7 @@ pub mod uint;
 
 pub use address::{address_from_script_hash, decode_address, wif_decode, wif_encode, AddressError};
 pub use attribute::TxAttribute;
+pub use beacon::{BeaconData, Dealing, RevealedSecret};
 pub use block::{
     decode_block, decode_block_indexed, decode_headers_payload, encode_headers_payload, Block,
     Header, IndexedBlock, HEADER_UNSIGNED_LEN,

@@ -45,6 +45,12 @@ pub const MAX_BLOCK_TRANSACTIONS: usize = 65_535;
 pub const MAX_HEADERS: usize = 2_000;
 /// Keys in a multisig script (1 ≤ m ≤ n ≤ this).
 pub const MAX_MULTISIG_KEYS: usize = 1_024;
+/// Dealings in a version-1 MinerTransaction (one per bookkeeper, N ≤ 1024).
+pub const MAX_BEACON_DEALINGS: usize = 1_024;
+/// Feldman commitments per dealing (f + 1 with N ≤ 1024; at least 1).
+pub const MAX_BEACON_COMMITMENTS: usize = 342;
+/// Revealed secrets in a version-1 MinerTransaction.
+pub const MAX_BEACON_SECRETS: usize = 1_024;
 /// Longest Base58 string accepted by the decoders (guards the quadratic conversion).
 pub const MAX_BASE58_LEN: usize = 256;
 
@@ -59,4 +65,8 @@ pub(crate) mod min_size {
     pub const ORDER: usize = 38;
     pub const TRANSACTION: usize = 6;
     pub const HEADER_IN_PAYLOAD: usize = 108;
+    /// Dealer index, a one-byte count and one commitment.
+    pub const DEALING: usize = 36;
+    pub const COMMITMENT: usize = 33;
+    pub const REVEALED_SECRET: usize = 34;
 }

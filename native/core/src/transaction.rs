@@ -44,10 +44,11 @@ impl TxType {
         })
     }
 
-    /// Highest version byte whose layout is known (2.x rules; 1.x-only layouts are version 0).
+    /// Highest version byte whose layout is known (2.x rules; 1.x-only layouts are version 0;
+    /// Miner version 1 is this chain's beacon evidence, SPEC §7.7).
     pub fn max_version(self) -> u8 {
         match self {
-            TxType::Issue | TxType::Publish | TxType::Invocation => 1,
+            TxType::Miner | TxType::Issue | TxType::Publish | TxType::Invocation => 1,
             _ => 0,
         }
     }
@@ -460,6 +461,12 @@ impl Transaction {
             Exclusive::Invocation { gas, .. } if gas.is_some() != (self.version >= 1) => {
                 return Err("gas must be given iff version >= 1".into());
             }
+            Exclusive::Miner { beacon, .. } if beacon.is_some() != (self.version >= 1) => {
+                return Err("beacon data must be given iff version >= 1".into());
+            }
+            Exclusive::Miner {
+                beacon: Some(b), ..
+            } => b.check()?,
             _ => {}
         }
         for (i, a) in self.attributes.iter().enumerate() {

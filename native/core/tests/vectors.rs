@@ -60,7 +60,9 @@ fn check_tx_fields(tx: &Transaction, ex: &Value, what: &str) {
     }
     let Some(x) = ex.get("exclusive") else { return };
     match &tx.exclusive {
-        Exclusive::Miner { nonce } => assert_eq!(u64::from(*nonce), x["nonce"].as_u64().unwrap()),
+        Exclusive::Miner { nonce, .. } => {
+            assert_eq!(u64::from(*nonce), x["nonce"].as_u64().unwrap())
+        }
         Exclusive::Claim { claims } => {
             assert_eq!(claims.len() as u64, x["claims"].as_u64().unwrap())
         }

@@ -2,8 +2,11 @@
 //! types and back. No protocol logic lives in this crate.
 use pyo3::prelude::*;
 
+mod beacon;
 mod crypto;
+mod election;
 mod ledger;
+mod state;
 mod types;
 mod utxo;
 mod verify;
@@ -15,5 +18,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     verify::register(m)?;
     ledger::register(m)?;
     utxo::register(m)?;
+    beacon::register(m)?;
+    election::register(m)?;
+    state::register(m)?;
     Ok(())
 }

@@ -23,7 +23,10 @@ fn remark_tx(i: usize) -> Transaction {
 fn block_of(n: usize) -> Vec<u8> {
     let mut txs = vec![Transaction {
         version: 0,
-        exclusive: Exclusive::Miner { nonce: n as u32 },
+        exclusive: Exclusive::Miner {
+            nonce: n as u32,
+            beacon: None,
+        },
         attributes: vec![],
         inputs: vec![],
         outputs: vec![],

@@ -5,9 +5,10 @@
 whole, and every length is capped before reading.
 """
 
+import os
 import re
 import struct
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -75,14 +76,39 @@ def iter_blocks(path: Path) -> Iterator[RawBlock]:
         yield RawBlock(str(path), read_block_file(path), None)
 
 
-def write_chain_file(path: Path, blocks: list[bytes], start: int | None = None) -> None:
-    """Write blocks as chain.acc (or chain.N.acc with `start`); used by tests and exports."""
+def write_chain_file(path: Path, blocks: Iterable[bytes], start: int | None = None) -> int:
+    """Write blocks as chain.acc (or chain.N.acc with `start`); the number of blocks written.
+
+    Streams `blocks` (the count is patched in at the end), writes to `<path>.tmp`, flushes it to
+    disk and renames it over `path`, so `path` is either the old file or the complete new one.
+    """
+    if start is not None and not 0 <= start <= 0xFFFFFFFF:
+        raise ValueError(f"start height {start} out of range")
     tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as f:
-        if start is not None:
-            f.write(struct.pack("<I", start))
-        f.write(struct.pack("<I", len(blocks)))
-        for raw in blocks:
-            f.write(struct.pack("<i", len(raw)))
-            f.write(raw)
-    tmp.replace(path)
+    try:
+        with tmp.open("wb") as f:
+            if start is not None:
+                f.write(struct.pack("<I", start))
+            count_offset = f.tell()
+            f.write(b"\0\0\0\0")  # the count, patched in once known
+            count = 0
+            for raw in blocks:
+                if not 0 < len(raw) <= MAX_BLOCK_BYTES:
+                    # iter_chain_file would reject the whole file.
+                    raise ChainFileError(
+                        f"{path}: block #{count} is {len(raw)} bytes (allowed 1..{MAX_BLOCK_BYTES})"
+                    )
+                f.write(struct.pack("<i", len(raw)))
+                f.write(raw)
+                count += 1
+            if count > 0xFFFFFFFF:
+                raise ChainFileError(f"{path}: {count} blocks do not fit a chain file")
+            f.seek(count_offset)
+            f.write(struct.pack("<I", count))
+            f.flush()
+            os.fsync(f.fileno())
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return count

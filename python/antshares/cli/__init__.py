@@ -1,10 +1,19 @@
-"""The `antshares` command line: `verify`, `genesis` and `bench`."""
+"""The `antshares` command line: `verify`, `genesis`, `bench`, `chain export`, `state digest`."""
 
 import argparse
 import sys
 from collections.abc import Sequence
 
-from . import bench_cmd, genesis_cmd, verify_cmd
+from . import (
+    bench_cmd,
+    chain_export_cmd,
+    chain_import_cmd,
+    devnet_chain_cmd,
+    devnet_cmd,
+    genesis_cmd,
+    state_cmd,
+    verify_cmd,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -15,6 +24,11 @@ def build_parser() -> argparse.ArgumentParser:
     verify_cmd.add_parser(sub)
     genesis_cmd.add_parser(sub)
     bench_cmd.add_parser(sub)
+    chain_export_cmd.add_parser(sub)
+    chain_import_cmd.add_parser(sub)
+    state_cmd.add_parser(sub)
+    devnet_cmd.add_parser(sub)
+    devnet_chain_cmd.add_parser(sub)
     return parser
 
 

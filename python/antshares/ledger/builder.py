@@ -135,11 +135,22 @@ class BlockBuilder:
         bookkeeper_secrets: Iterable[bytes],
         beacon: BeaconSecrets,
         secret_source: SecretSource = _random_source,
+        key_lookup: Callable[[bytes], bytes | None] | None = None,
     ) -> None:
         self.state = state
         self.keys = {public_key_from_secret(s): s for s in bookkeeper_secrets}
         self.beacon = beacon
         self.secret_source = secret_source
+        self.key_lookup = key_lookup
+        """Finds the secret of an elected key this builder was not given (devnet tools)."""
+
+    def _secret(self, key: bytes) -> bytes | None:
+        secret = self.keys.get(key)
+        if secret is None and self.key_lookup is not None:
+            secret = self.key_lookup(key)
+            if secret is not None:
+                self.keys[key] = secret
+        return secret
 
     def _reveal(self, height: int) -> list[tuple[int, bytes]]:
         """The secrets of the dealings fixed in block `height`, from the chain and our store."""
@@ -164,7 +175,7 @@ class BlockBuilder:
         f = (n - 1) // 3
         dealings, kept = [], {}
         for dealer, key in enumerate(keepers):
-            if key not in self.keys:
+            if self._secret(key) is None:
                 continue
             coefficients = [_valid_scalar(self.secret_source, height, dealer, i) for i in range(f + 1)]
             kept[dealer] = coefficients[0]
@@ -225,10 +236,11 @@ class BlockBuilder:
         message = header.unsigned_bytes()
         needed = consensus_threshold(len(keepers))
         # CHECKMULTISIG takes the signatures in the script's key order.
-        signatures = [sign(self.keys[k], message) for k in script_keys(script) if k in self.keys]
+        held = [s for s in map(self._secret, script_keys(script)) if s is not None]
+        signatures = [sign(secret, message) for secret in held[:needed]]
         if len(signatures) < needed:
             raise RuntimeError(f"{needed} bookkeeper signatures needed; this node holds {len(signatures)}")
-        invocation = b"".join(b"\x40" + s for s in signatures[:needed])
+        invocation = b"".join(b"\x40" + s for s in signatures)
         return Header(
             header.version,
             header.prev_hash,
@@ -240,17 +252,29 @@ class BlockBuilder:
             Witness(invocation, script),
         )
 
-    def produce(self, candidates: Sequence[Transaction], timestamp: int, verify: bool = True) -> BuiltBlock:
+    def produce(
+        self, candidates: Sequence[Transaction], timestamp: int, verify: bool = True
+    ) -> BuiltBlock:
         """Build the next block and apply it. A candidate whose witness fails the signature
-        check is dropped and the block built again without it."""
-        pending = list(candidates)
+        check is left out (reported in `rejected`) and the block built again without it.
+        Positions in the result refer to `candidates`."""
+        positions = list(range(len(candidates)))
+        failed: list[tuple[int, str, str]] = []
         while True:
-            built = self.build(pending, timestamp)
+            built = self.build([candidates[i] for i in positions], timestamp)
             result = self.state.apply_blocks([built.raw], verify_signatures=verify)
-            if result.error is None:
-                return built
             error = result.error
+            if error is None:
+                return BuiltBlock(
+                    built.block,
+                    built.raw,
+                    [positions[i] for i in built.included],
+                    [(positions[i], rule, detail) for i, rule, detail in built.rejected] + failed,
+                    built.random,
+                    built.miner_outputs,
+                )
             if error.tx_index is None or error.tx_index == 0:
                 raise error
-            # tx_index counts the MinerTransaction: map it back to the candidate list.
-            del pending[built.included[error.tx_index - 1]]
+            # tx_index counts the MinerTransaction: map it back to the candidates.
+            culprit = positions.pop(built.included[error.tx_index - 1])
+            failed.append((culprit, error.rule, error.detail))

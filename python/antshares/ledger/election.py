@@ -35,6 +35,9 @@ Rules and the choices this module makes where SPEC §6 leaves room
     order of the list does not matter).
 
 Every malformed input raises ``ValueError`` naming the ballot and the problem.
+
+This module is the reference; its native twin, for the ledger engine, is
+``native/ledger/src/election.rs`` (tests/test_election_native.py holds them equal).
 """
 
 from collections import Counter

@@ -75,8 +75,9 @@ ENROLLMENTS = Table(
 )
 BALLOTS = Table(
     b"ballots", "Voting txid (32)",
-    "weight u64 BE, whole ANS ‖ n × Enrollment txid (32)",
-    "active ballots for the election count (SPEC §6); deleted when their ANS is spent",
+    "weight u64 BE, whole ANS ‖ n × candidate public key (33), as listed",
+    "active ballots for the election count (SPEC §6): the weight falls as their ANS outputs"
+    " are spent, and the ballot is deleted at zero",
 )
 TOTALS = Table(
     b"totals", "ASCII name (see TOTAL_*)", "u64 BE",
@@ -89,8 +90,14 @@ BOOKKEEPERS = Table(
 )
 BEACONS = Table(
     b"beacons", "height u32 BE",
-    "R used by this block (32) ‖ its MinerTransaction v1 exclusive data (wire bytes)",
+    "R used by this block (32) ‖ its MinerTransaction v1 (wire bytes)",
     "random-beacon evidence (SPEC §7.7): the value R and the dealings/secrets behind it",
+)
+AGENCY_SPLITS = Table(
+    b"agency_splits", "Agency txid (32)",
+    "asset (32) ‖ value asset (32) ‖ agent (20) ‖ amount i64 BE ‖ price i64 BE ‖ client (20) ‖"
+    " n × output index u16 BE",
+    "SplitOrders of Agency transactions, for carrying a partial fill over (SPEC §8)",
 )
 META = Table(
     b"meta", "ASCII name (see META_*)", "per key, see META_*",
@@ -111,10 +118,26 @@ TABLES: tuple[Table, ...] = (
     TOTALS,
     BOOKKEEPERS,
     BEACONS,
+    AGENCY_SPLITS,
     META,
 )
 MAX_DBS = len(TABLES)
 """LMDB `max_dbs`: one named database per table."""
+
+# The ledger state that blocks update, in the order `antshares.ledger.digest` hashes it: two nodes
+# at the same tip must agree on every table here. The blocks and their indexes are left out (they
+# are the input, not the state), and so is META (it describes the data dir). A table that joins
+# the state is appended at the end; that changes every digest, as it should.
+STATE_TABLES: tuple[Table, ...] = (
+    UTXOS,
+    ASSETS,
+    HOLDERS,
+    ENROLLMENTS,
+    BALLOTS,
+    TOTALS,
+    BOOKKEEPERS,
+    AGENCY_SPLITS,
+)
 
 META_SCHEMA_VERSION = b"schema_version"
 """u32 BE: SCHEMA_VERSION of the node that created the data dir."""

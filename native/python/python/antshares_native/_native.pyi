@@ -113,7 +113,9 @@ class TxAttribute:
 @final
 class Transaction:
     """`exclusive` is a dict whose keys depend on `type`; a missing or extra key is a ValueError:
-    Miner {"nonce": int}; Issue, Contract {}; Claim {"claims": list[CoinReference]};
+    Miner {"nonce": int, "dealings": list[{"dealer": int, "commitments": list[bytes (33)]}],
+    "secrets": list[{"dealer": int, "secret": bytes (32)}] (both version >= 1 only)};
+    Issue, Contract {}; Claim {"claims": list[CoinReference]};
     Enrollment {"public_key": bytes (33, compressed)}; Voting {"enrollments": list[UInt256]};
     Register {"asset_type": int, "name": str, "amount": int, "precision": int, "owner": bytes,
     "admin": UInt160}; State {"descriptors": list[{"type": int, "key": bytes, "field": str,
@@ -366,6 +368,50 @@ class HolderIndex:
     def copy(self) -> HolderIndex: ...
     def __len__(self) -> int: ...
     def __contains__(self, key: UInt160 | bytes, /) -> bool: ...
+
+# Bookkeeper election (native/python/src/election.rs), the twin of antshares.ledger.election
+# (SPEC §6). Ballots are (weight, candidates) pairs; weights are ints in 1..2**64-1. Malformed
+# input raises ValueError.
+
+def election_count(ballots: Iterable[tuple[int, Sequence[bytes]]], standby_count: int) -> int:
+    """Number of bookkeepers: round-half-up w-weighted mean k over the middle half of the weight,
+    at least standby_count (1..1024), at most 1024; standby_count when there are no ballots."""
+
+def election_elect(
+    ballots: Iterable[tuple[int, Sequence[bytes]]],
+    active: Iterable[bytes],
+    standby: Sequence[bytes],
+) -> list[bytes]:
+    """The bookkeepers of the next block: voted active candidates by votes descending (ties in
+    multisig key order), then the standby keys in order, skipping those already chosen."""
+
+def election_next_consensus(keys: Sequence[bytes]) -> UInt160:
+    """Script hash of the (n - (n-1)//3)-of-n multisig of the keys (in multisig key order)."""
+
+# Random beacon (native/python/src/beacon.rs), SPEC §7.7: Feldman secret sharing over P-256.
+# Scalars are 32 bytes big-endian, points 33-byte compressed; x is a share index (bookkeeper
+# index + 1). Malformed input raises ValueError (TypeError for a wrong type).
+
+def beacon_commitment(secret: bytes) -> bytes:
+    """s·G compressed; ValueError for s = 0 or s >= the group order."""
+
+def beacon_deal(coefficients: Iterable[bytes]) -> list[bytes]:
+    """The commitments a_i·G of the polynomial a_0 + a_1·x + ... (1..342 nonzero coefficients)."""
+
+def beacon_share(coefficients: Iterable[bytes], x: int) -> bytes:
+    """The polynomial at x (1..65535)."""
+
+def beacon_verify_share(commitments: Iterable[bytes], x: int, share: bytes) -> bool:
+    """share·G == sum of C_i·x**i; False for a share that cannot be checked (bad point, x = 0)."""
+
+def beacon_recover(shares: Iterable[tuple[int, bytes]]) -> bytes:
+    """The polynomial at 0 from (x, share) pairs, Lagrange interpolation (distinct x >= 1)."""
+
+def beacon_random(secrets: Iterable[bytes]) -> bytes:
+    """R: SHA-256 of the 32-byte secrets concatenated in the order given."""
+
+def beacon_header_nonce(r: bytes) -> int:
+    """The header Nonce that carries R: its low 64 bits, little-endian."""
 
 # UTXO cache (native/python/src/utxo.rs): the layered UTXO view, batches of packed bytes.
 

@@ -1,10 +1,11 @@
 //! The type-specific ("exclusive") data of a transaction as a Python dict, both ways.
-//! The keys depend on the transaction type (and for Publish / Invocation on the version);
+//! The keys depend on the transaction type (and for Miner / Publish / Invocation on the version);
 //! an unknown or missing key is a ValueError.
 use super::convert::{bytes, py_list, raw_bytes, string};
 use super::errors::value_err;
 use super::parts::{coin_refs, witness_list, PyCoinReference, PyWitness};
 use super::uint::{u160, u256, PyUInt160, PyUInt256};
+use antshares_core::beacon::{BeaconData, Dealing, RevealedSecret};
 use antshares_core::exclusive::{
     AgencyData, EcPoint, Exclusive, Order, PublishData, RegisterData, SplitOrder, StateDescriptor,
 };
@@ -60,9 +61,18 @@ fn split_order(obj: &Bound<'_, PyAny>) -> PyResult<SplitOrder> {
 pub fn exclusive_from_dict(ty: TxType, version: u8, d: &Bound<'_, PyDict>) -> PyResult<Exclusive> {
     Ok(match ty {
         TxType::Miner => {
-            check_keys(d, &["nonce"], ty)?;
+            if version >= 1 {
+                check_keys(d, &["nonce", "dealings", "secrets"], ty)?;
+            } else {
+                check_keys(d, &["nonce"], ty)?;
+            }
             Exclusive::Miner {
                 nonce: item(d, "nonce")?.extract()?,
+                beacon: if version >= 1 {
+                    Some(beacon_from_dict(d, ty)?)
+                } else {
+                    None
+                },
             }
         }
         TxType::Issue => {
@@ -193,6 +203,61 @@ pub fn exclusive_from_dict(ty: TxType, version: u8, d: &Bound<'_, PyDict>) -> Py
     })
 }
 
+/// `bytes` of exactly `N` bytes; ValueError naming `what` otherwise.
+fn fixed_bytes<const N: usize>(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<[u8; N]> {
+    let b = raw_bytes(obj, what)?;
+    <[u8; N]>::try_from(b.as_slice())
+        .map_err(|_| value_err(format!("{what} needs {N} bytes, got {}", b.len())))
+}
+
+/// The beacon evidence of a version-1 Miner: "dealings" and "secrets" (SPEC §7.7).
+fn beacon_from_dict(d: &Bound<'_, PyDict>, ty: TxType) -> PyResult<BeaconData> {
+    let mut dealings = Vec::new();
+    for dd in dicts(&item(d, "dealings")?, "dealings")? {
+        check_keys(&dd, &["dealer", "commitments"], ty)?;
+        let mut commitments = Vec::new();
+        for c in item(&dd, "commitments")?.try_iter()? {
+            commitments.push(fixed_bytes::<33>(&c?, "commitment")?);
+        }
+        dealings.push(Dealing {
+            dealer: item(&dd, "dealer")?.extract()?,
+            commitments,
+        });
+    }
+    let mut secrets = Vec::new();
+    for sd in dicts(&item(d, "secrets")?, "secrets")? {
+        check_keys(&sd, &["dealer", "secret"], ty)?;
+        secrets.push(RevealedSecret {
+            dealer: item(&sd, "dealer")?.extract()?,
+            secret: fixed_bytes::<32>(&item(&sd, "secret")?, "secret")?,
+        });
+    }
+    Ok(BeaconData { dealings, secrets })
+}
+
+fn beacon_to_dict(py: Python<'_>, b: &BeaconData, d: &Bound<'_, PyDict>) -> PyResult<()> {
+    let dealings = PyList::empty(py);
+    for x in &b.dealings {
+        let dd = PyDict::new(py);
+        dd.set_item("dealer", x.dealer)?;
+        let commitments = PyList::empty(py);
+        for c in &x.commitments {
+            commitments.append(bytes(py, c))?;
+        }
+        dd.set_item("commitments", commitments)?;
+        dealings.append(dd)?;
+    }
+    d.set_item("dealings", dealings)?;
+    let secrets = PyList::empty(py);
+    for x in &b.secrets {
+        let sd = PyDict::new(py);
+        sd.set_item("dealer", x.dealer)?;
+        sd.set_item("secret", bytes(py, &x.secret))?;
+        secrets.append(sd)?;
+    }
+    d.set_item("secrets", secrets)
+}
+
 /// Agency data; `split_order` may be missing or None.
 fn agency_from_dict(d: &Bound<'_, PyDict>) -> PyResult<AgencyData> {
     let mut orders = Vec::new();
@@ -223,7 +288,12 @@ fn agency_from_dict(d: &Bound<'_, PyDict>) -> PyResult<AgencyData> {
 pub fn exclusive_to_dict<'py>(py: Python<'py>, ex: &Exclusive) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     match ex {
-        Exclusive::Miner { nonce } => d.set_item("nonce", nonce)?,
+        Exclusive::Miner { nonce, beacon } => {
+            d.set_item("nonce", nonce)?;
+            if let Some(b) = beacon {
+                beacon_to_dict(py, b, &d)?;
+            }
+        }
         Exclusive::Issue | Exclusive::Contract => {}
         Exclusive::Claim { claims } => d.set_item(
             "claims",
