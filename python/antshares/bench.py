@@ -41,6 +41,21 @@ class Result:
         return None if self.target is None else self.ratio >= self.target
 
 
+@dataclass(frozen=True)
+class Figure:
+    """An absolute figure (a rate, a size, a latency) with no same-run baseline."""
+
+    name: str
+    value: float
+    unit: str
+    target: float | None  # minimum value, None = reported only
+    note: str
+
+    @property
+    def passed(self) -> bool | None:
+        return None if self.target is None else self.value >= self.target
+
+
 def rate(fn: Callable[[], Any], items: int, min_seconds: float = MIN_SECONDS) -> float:
     """Best items/s over REPEATS timed runs of `fn`, each repeated until it lasts min_seconds."""
     fn()  # warm caches and pools once
@@ -225,9 +240,13 @@ def bench_merkle(count: int) -> Result:
     return Result(f"Merkle root ({count} leaves)", ours, base, "hashlib loop", 5.0)
 
 
-def run_all(shared: Path, quick: bool = False) -> list[Result]:
+def run_all(
+    shared: Path, quick: bool = False, ledger: tuple[int, int] | None = None
+) -> list[Result | Figure]:
+    """Every comparison; with `ledger` = (blocks, transactions per block), the ledger rows on a
+    generated chain of that size (see bench_ledger)."""
     n = 256 if quick else 2048
-    results = [bench_p256(n), bench_secp256k1(n), bench_sm2(n // 4)]
+    results: list[Result | Figure] = [bench_p256(n), bench_secp256k1(n), bench_sm2(n // 4)]
     openssl_sm2 = bench_sm2_openssl(n // 4)
     if openssl_sm2 is not None:
         results.append(openssl_sm2)
@@ -237,19 +256,95 @@ def run_all(shared: Path, quick: bool = False) -> list[Result]:
         if path.is_file():
             results.append(bench_block(path, cold=False))
             results.append(bench_block(path, cold=True))
+    if ledger is not None:
+        results += bench_ledger(*ledger, repeats=2 if quick else 3)
     return results
 
 
-def format_table(results: list[Result]) -> str:
+def bench_ledger(blocks: int, txs_per_block: int, repeats: int) -> list[Result | Figure]:
+    """Chain import (every signature checked; trusted) and the lottery draw; see bench_ledger.
+
+    The import rows have targets only for chains of at least 200,000 transactions (the issue's
+    size: `antshares bench --ledger`); on the small default chain they are reported."""
+    from antshares import bench_ledger as bl
+
+    def progress(height: int, count: int) -> None:
+        if height % 100 == 0:
+            print(f"  generating the benchmark chain: block {height}/{blocks}", flush=True)
+
+    chain = bl.cached_chain(blocks, txs_per_block, on_block=progress)
+    full = chain.transactions >= bl.FULL_MIN_TRANSACTIONS
+    bare = bl.bare_signature_seconds(bl.chain_signatures(chain))
+    # Interleaved, best of `repeats` each: the bare batch and the import see the same noise.
+    verified = trusted = None
+    bare_best = float("inf")
+    for _ in range(repeats):
+        bare_best = min(bare_best, bare())
+        run = bl.import_in_subprocess(chain, trusted=False)
+        if run.error is not None:
+            raise RuntimeError(f"the benchmark chain does not import: {run.error}")
+        verified = run if verified is None or run.seconds < verified.seconds else verified
+        run = bl.import_in_subprocess(chain, trusted=True)
+        if run.error is not None:
+            raise RuntimeError(f"the benchmark chain does not import (trusted): {run.error}")
+        trusted = run if trusted is None or run.seconds < trusted.seconds else trusted
+    assert verified is not None and trusted is not None
+    size = f"{verified.transactions:,} txs"
+    mib = 1 << 20
+    rows: list[Result | Figure] = [
+        Figure(
+            f"import, all signatures ({size})",
+            verified.tx_per_second,
+            "tx/s",
+            25_000 if full else None,
+            f"{verified.signatures:,} signatures, {verified.seconds:.2f} s",
+        ),
+        Result(
+            f"import vs bare batch ({verified.signatures:,} sigs)",
+            verified.signatures_per_second,
+            verified.signatures / bare_best,
+            "bare batch, same signatures",
+            0.70 if full else None,
+        ),
+        Figure(
+            f"trusted import ({size})",
+            trusted.tx_per_second,
+            "tx/s",
+            60_000 if full else None,
+            f"{trusted.seconds:.2f} s, up to the last block",
+        ),
+        Figure("peak RSS, import all signatures", verified.peak_rss_bytes / mib, "MiB", None, ""),
+        Figure("peak RSS, trusted import", trusted.peak_rss_bytes / mib, "MiB", None, ""),
+    ]
+    lottery = bl.lottery_figures()
+    holders = f"{lottery.holders:,} holders"
+    rows += [
+        Figure(f"lottery draw ({holders})", lottery.draw_us, "µs", None, "draw_winner(index, R)"),
+        Figure(f"holder update ({holders})", lottery.update_us, "µs", None, "HolderIndex.add"),
+        Figure(f"holder index build ({holders})", lottery.build_seconds, "s", None, ""),
+    ]
+    return rows
+
+
+def format_table(results: list[Result | Figure]) -> str:
+    ratios = [r for r in results if isinstance(r, Result)]
+    figures = [r for r in results if isinstance(r, Figure)]
     lines = [
         f"{'benchmark':<40} {'ours/s':>12} {'baseline/s':>12} {'ratio':>7} {'target':>7}  "
         f"verdict  baseline",
     ]
-    for r in results:
+    for r in ratios:
         target = "-" if r.target is None else f"{r.target:.2f}x"
         verdict = {None: "report", True: "PASS", False: "FAIL"}[r.passed]
         lines.append(
             f"{r.name:<40} {r.ours:>12,.0f} {r.baseline:>12,.0f} {r.ratio:>6.2f}x {target:>7}  "
             f"{verdict:<7}  {r.baseline_name}"
         )
+    if figures:
+        lines += ["", f"{'figure':<40} {'value':>12} {'unit':<5} {'target':>12}  verdict  note"]
+    for f in figures:
+        target = "-" if f.target is None else f"{f.target:,.0f}"
+        verdict = {None: "report", True: "PASS", False: "FAIL"}[f.passed]
+        value = f"{f.value:,.0f}" if f.value >= 100 else f"{f.value:,.2f}"
+        lines.append(f"{f.name:<40} {value:>12} {f.unit:<5} {target:>12}  {verdict:<7}  {f.note}")
     return "\n".join(lines)

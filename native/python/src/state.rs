@@ -2,9 +2,12 @@
 //! call, the GIL released while blocks are decoded, verified and applied; store reads come
 //! back through one Python callback per batch.
 use antshares_core::io::Reader;
-use antshares_core::{decode_block_indexed, decode_transaction, Exclusive, Header, RevealedSecret, UInt160, UInt256};
+use antshares_core::{
+    decode_block_indexed, decode_transaction, Exclusive, Header, RevealedSecret, UInt160, UInt256,
+};
 use antshares_ledger::state::{
-    apply_prepared, decode_keys, prepare, BlockError, ChainParams, Ledger, ServiceFees, Tip,
+    apply_prepared, chain_tip_of, decode_keys, prepare, BlockError, ChainParams, Ledger, Prepared,
+    ServiceFees, Tip,
 };
 use antshares_ledger::{Coin, OutPoint, OUTPOINT_SIZE};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
@@ -16,7 +19,8 @@ fn value_err(e: impl std::fmt::Display) -> PyErr {
 }
 
 fn hash32(b: &[u8], what: &str) -> PyResult<UInt256> {
-    UInt256::from_slice(b).ok_or_else(|| value_err(format!("{what} needs 32 bytes, got {}", b.len())))
+    UInt256::from_slice(b)
+        .ok_or_else(|| value_err(format!("{what} needs 32 bytes, got {}", b.len())))
 }
 
 fn error_dict<'py>(py: Python<'py>, e: &BlockError) -> PyResult<Bound<'py, PyDict>> {
@@ -32,7 +36,13 @@ fn error_dict<'py>(py: Python<'py>, e: &BlockError) -> PyResult<Bound<'py, PyDic
 }
 
 /// Calls `reader(outpoint_keys, txids)` for what the ledger lacks and feeds the answers back.
-fn feed(py: Python<'_>, ledger: &mut Ledger, spent: &[OutPoint], txids: &[UInt256], reader: &Bound<'_, PyAny>) -> PyResult<()> {
+fn feed(
+    py: Python<'_>,
+    ledger: &mut Ledger,
+    spent: &[OutPoint],
+    txids: &[UInt256],
+    reader: &Bound<'_, PyAny>,
+) -> PyResult<()> {
     let missing = ledger.missing_outpoints(spent);
     if missing.is_empty() && txids.is_empty() {
         return Ok(());
@@ -53,7 +63,9 @@ fn feed(py: Python<'_>, ledger: &mut Ledger, spent: &[OutPoint], txids: &[UInt25
         let coin = if item.is_none() {
             None
         } else {
-            let b = item.cast::<PyBytes>().map_err(|_| value_err("reader coins must be bytes or None"))?;
+            let b = item
+                .cast::<PyBytes>()
+                .map_err(|_| value_err("reader coins must be bytes or None"))?;
             Some(Coin::decode(b.as_bytes()).map_err(value_err)?)
         };
         supplied.push((*op, coin));
@@ -72,15 +84,85 @@ struct PyLedger {
     inner: Ledger,
 }
 
+impl PyLedger {
+    fn apply<'py>(
+        &mut self,
+        py: Python<'py>,
+        prepared: Prepared,
+        reader: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let ledger = &mut self.inner;
+        let (spent, txids) = py.detach(|| prepared.needs());
+        feed(py, ledger, &spent, &txids, reader)?;
+        let outcome = py.detach(|| apply_prepared(ledger, prepared));
+        let d = PyDict::new(py);
+        d.set_item("applied", outcome.applied)?;
+        d.set_item("transactions", outcome.transactions)?;
+        d.set_item("signatures", outcome.signatures)?;
+        match &outcome.error {
+            Some(e) => d.set_item("error", error_dict(py, e)?)?,
+            None => d.set_item("error", py.None())?,
+        }
+        Ok(d)
+    }
+}
+
+/// Blocks decoded and (unless trusted) signature-checked, ready for Ledger.apply_prepared.
+#[pyclass(name = "PreparedBlocks", module = "antshares_native._native")]
+struct PyPrepared {
+    inner: Option<Prepared>,
+}
+
+#[pymethods]
+impl PyPrepared {
+    fn __len__(&self) -> usize {
+        self.inner.as_ref().map_or(0, Prepared::len)
+    }
+}
+
+/// prepare_blocks(blocks, verify_signatures, previous_block) -> PreparedBlocks: decodes the
+/// blocks and checks all their signatures in one parallel batch (the GIL released), chained
+/// from `previous_block` (the raw block before them; None for a chain starting at genesis).
+/// Needs no ledger: the next batch is prepared while this one is applied.
+#[pyfunction]
+fn prepare_blocks(
+    py: Python<'_>,
+    blocks: Vec<Vec<u8>>,
+    verify_signatures: bool,
+    previous_block: Option<&[u8]>,
+) -> PyResult<PyPrepared> {
+    let previous = match previous_block {
+        Some(raw) => Some(chain_tip_of(
+            &Header::decode(&mut Reader::new(raw)).map_err(value_err)?,
+        )),
+        None => None,
+    };
+    Ok(PyPrepared {
+        inner: Some(py.detach(|| prepare(blocks, previous, verify_signatures))),
+    })
+}
+
 #[pymethods]
 impl PyLedger {
     /// Ledger(standby_keys, fees=(register, issue, enrollment, voting), min_deposit,
     /// utxo_cache_bytes): amounts in ANC satoshi.
     #[new]
-    fn new(standby_keys: Vec<Vec<u8>>, fees: (i64, i64, i64, i64), min_deposit: i64, utxo_cache_bytes: usize) -> PyResult<Self> {
-        let fees = ServiceFees { register: fees.0, issue: fees.1, enrollment: fees.2, voting: fees.3 };
+    fn new(
+        standby_keys: Vec<Vec<u8>>,
+        fees: (i64, i64, i64, i64),
+        min_deposit: i64,
+        utxo_cache_bytes: usize,
+    ) -> PyResult<Self> {
+        let fees = ServiceFees {
+            register: fees.0,
+            issue: fees.1,
+            enrollment: fees.2,
+            voting: fees.3,
+        };
         let params = ChainParams::new(&standby_keys, fees, min_deposit).map_err(value_err)?;
-        Ok(PyLedger { inner: Ledger::new(params, utxo_cache_bytes) })
+        Ok(PyLedger {
+            inner: Ledger::new(params, utxo_cache_bytes),
+        })
     }
 
     /// Loads one state table's entries, as the store holds them.
@@ -90,9 +172,16 @@ impl PyLedger {
             "ans_holders" => {
                 let mut holders = Vec::with_capacity(items.len());
                 for (k, v) in items {
-                    let mut key: [u8; 20] = k.as_slice().try_into().map_err(|_| value_err("holder key needs 20 bytes"))?;
+                    let mut key: [u8; 20] = k
+                        .as_slice()
+                        .try_into()
+                        .map_err(|_| value_err("holder key needs 20 bytes"))?;
                     key.reverse();
-                    let balance = u64::from_be_bytes(v.as_slice().try_into().map_err(|_| value_err("holder value needs 8 bytes"))?);
+                    let balance = u64::from_be_bytes(
+                        v.as_slice()
+                            .try_into()
+                            .map_err(|_| value_err("holder value needs 8 bytes"))?,
+                    );
                     holders.push((UInt160(key), balance));
                 }
                 l.load_holders(holders).map_err(value_err)
@@ -120,9 +209,20 @@ impl PyLedger {
 
     /// load_tip(tip_block, bookkeepers, beacon, genesis_hash): the raw tip block, the
     /// bookkeepers record of the next height, the tip's beacon record (None at the genesis).
-    fn load_tip(&mut self, tip_block: &[u8], bookkeepers: &[u8], beacon: Option<&[u8]>, genesis_hash: &[u8]) -> PyResult<()> {
+    fn load_tip(
+        &mut self,
+        tip_block: &[u8],
+        bookkeepers: &[u8],
+        beacon: Option<&[u8]>,
+        genesis_hash: &[u8],
+    ) -> PyResult<()> {
         let header = Header::decode(&mut Reader::new(tip_block)).map_err(value_err)?;
-        let tip = Tip { height: header.index, hash: header.hash(), timestamp: header.timestamp, next_consensus: header.next_consensus };
+        let tip = Tip {
+            height: header.index,
+            hash: header.hash(),
+            timestamp: header.timestamp,
+            next_consensus: header.next_consensus,
+        };
         let keepers = decode_keys(bookkeepers).map_err(value_err)?;
         let beacon = match beacon {
             None => None,
@@ -135,11 +235,17 @@ impl PyLedger {
             }
             Some(_) => return Err(value_err("beacon record too short")),
         };
-        self.inner.load_tip(tip, keepers, beacon, hash32(genesis_hash, "genesis hash")?).map_err(value_err)
+        self.inner
+            .load_tip(tip, keepers, beacon, hash32(genesis_hash, "genesis hash")?)
+            .map_err(value_err)
     }
 
     /// Applies the genesis block; returns None, or the rejection as a dict.
-    fn apply_genesis<'py>(&mut self, py: Python<'py>, raw: &[u8]) -> PyResult<Option<Bound<'py, PyDict>>> {
+    fn apply_genesis<'py>(
+        &mut self,
+        py: Python<'py>,
+        raw: &[u8],
+    ) -> PyResult<Option<Bound<'py, PyDict>>> {
         let block = decode_block_indexed(raw).map_err(value_err)?;
         match self.inner.apply_genesis(raw, &block) {
             Ok(()) => Ok(None),
@@ -148,41 +254,69 @@ impl PyLedger {
     }
 
     /// apply_batch(blocks, verify_signatures, reader) -> dict(applied, transactions,
-    /// signatures, error): decodes and (unless trusted) verifies all blocks in one parallel
-    /// batch, asks `reader(outpoint_keys, txids) -> (coins, known)` once for the store's
-    /// UTXOs and input-less txids, then applies the blocks in order up to the first rejected.
-    fn apply_batch<'py>(&mut self, py: Python<'py>, blocks: Vec<Bound<'py, PyBytes>>, verify_signatures: bool, reader: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
-        let raws: Vec<&[u8]> = blocks.iter().map(|b| b.as_bytes()).collect();
-        let ledger = &mut self.inner;
-        let prepared = py.detach(|| prepare(ledger, &raws, verify_signatures));
-        let (spent, txids) = py.detach(|| prepared.needs());
-        feed(py, ledger, &spent, &txids, reader)?;
-        let outcome = py.detach(|| apply_prepared(ledger, prepared));
-        let d = PyDict::new(py);
-        d.set_item("applied", outcome.applied)?;
-        d.set_item("transactions", outcome.transactions)?;
-        d.set_item("signatures", outcome.signatures)?;
-        match &outcome.error {
-            Some(e) => d.set_item("error", error_dict(py, e)?)?,
-            None => d.set_item("error", py.None())?,
-        }
-        Ok(d)
+    /// signatures, error): prepare_blocks() from the tip, then apply_prepared().
+    fn apply_batch<'py>(
+        &mut self,
+        py: Python<'py>,
+        blocks: Vec<Vec<u8>>,
+        verify_signatures: bool,
+        reader: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let previous = self.inner.tip().map(|t| antshares_verify::ChainTip {
+            hash: t.hash,
+            height: t.height,
+            next_consensus: t.next_consensus,
+        });
+        let prepared = py.detach(|| prepare(blocks, previous, verify_signatures));
+        self.apply(py, prepared, reader)
+    }
+
+    /// apply_prepared(prepared, reader) -> dict(applied, transactions, signatures, error):
+    /// asks `reader(outpoint_keys, txids) -> (coins, known)` once for the store's UTXOs and
+    /// input-less txids, then applies the blocks in order up to the first rejected. A batch is
+    /// applied once.
+    fn apply_prepared<'py>(
+        &mut self,
+        py: Python<'py>,
+        prepared: &mut PyPrepared,
+        reader: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let prepared = prepared
+            .inner
+            .take()
+            .ok_or_else(|| value_err("this batch was already applied"))?;
+        self.apply(py, prepared, reader)
     }
 
     /// propose(transactions, secrets, reader) -> dict: what the next block must hold with these
     /// candidates (raw transactions, in order) and these revealed secrets [(dealer, secret)].
-    fn propose<'py>(&mut self, py: Python<'py>, transactions: Vec<Vec<u8>>, secrets: Vec<(u16, Vec<u8>)>, reader: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
+    fn propose<'py>(
+        &mut self,
+        py: Python<'py>,
+        transactions: Vec<Vec<u8>>,
+        secrets: Vec<(u16, Vec<u8>)>,
+        reader: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
         let mut candidates = Vec::with_capacity(transactions.len());
         let mut spent = Vec::new();
         let mut inputless = Vec::new();
         for (i, raw) in transactions.iter().enumerate() {
-            let tx = decode_transaction(raw).map_err(|e| value_err(format!("transaction {i}: {e}")))?;
+            let tx =
+                decode_transaction(raw).map_err(|e| value_err(format!("transaction {i}: {e}")))?;
             let txid = tx.hash();
             let before = spent.len();
-            spent.extend(tx.inputs.iter().map(|c| OutPoint::new(c.prev_hash, c.prev_index)));
+            spent.extend(
+                tx.inputs
+                    .iter()
+                    .map(|c| OutPoint::new(c.prev_hash, c.prev_index)),
+            );
             if let Exclusive::Agency(d) = &tx.exclusive {
                 for o in &d.orders {
-                    spent.extend(o.inputs.iter().map(|c| OutPoint::new(c.prev_hash, c.prev_index)));
+                    spent.extend(
+                        o.inputs
+                            .iter()
+                            .map(|c| OutPoint::new(c.prev_hash, c.prev_index)),
+                    );
                 }
             }
             if spent.len() == before {
@@ -192,11 +326,21 @@ impl PyLedger {
         }
         let secrets: Vec<RevealedSecret> = secrets
             .into_iter()
-            .map(|(dealer, s)| Ok(RevealedSecret { dealer, secret: s.as_slice().try_into().map_err(|_| value_err("a secret needs 32 bytes"))? }))
+            .map(|(dealer, s)| {
+                Ok(RevealedSecret {
+                    dealer,
+                    secret: s
+                        .as_slice()
+                        .try_into()
+                        .map_err(|_| value_err("a secret needs 32 bytes"))?,
+                })
+            })
             .collect::<PyResult<_>>()?;
         let ledger = &mut self.inner;
         feed(py, ledger, &spent, &inputless, reader)?;
-        let p = py.detach(|| ledger.propose(&candidates, &secrets)).map_err(value_err)?;
+        let p = py
+            .detach(|| ledger.propose(&candidates, &secrets))
+            .map_err(value_err)?;
         let d = PyDict::new(py);
         d.set_item("height", p.height)?;
         d.set_item("prev_hash", PyBytes::new(py, &p.prev_hash.0))?;
@@ -208,20 +352,39 @@ impl PyLedger {
         d.set_item("rejected", rejected)?;
         let outputs = PyList::empty(py);
         for o in &p.miner_outputs {
-            outputs.append((PyBytes::new(py, &o.asset_id.0), o.value, PyBytes::new(py, &o.script_hash.0)))?;
+            outputs.append((
+                PyBytes::new(py, &o.asset_id.0),
+                o.value,
+                PyBytes::new(py, &o.script_hash.0),
+            ))?;
         }
         d.set_item("miner_outputs", outputs)?;
         d.set_item("random", PyBytes::new(py, &p.random))?;
         d.set_item("nonce", p.nonce)?;
         d.set_item("next_consensus", PyBytes::new(py, &p.next_consensus.0))?;
-        d.set_item("bookkeepers", p.bookkeepers.iter().map(|k| PyBytes::new(py, k)).collect::<Vec<_>>())?;
-        d.set_item("next_bookkeepers", p.next_bookkeepers.iter().map(|k| PyBytes::new(py, k)).collect::<Vec<_>>())?;
+        d.set_item(
+            "bookkeepers",
+            p.bookkeepers
+                .iter()
+                .map(|k| PyBytes::new(py, k))
+                .collect::<Vec<_>>(),
+        )?;
+        d.set_item(
+            "next_bookkeepers",
+            p.next_bookkeepers
+                .iter()
+                .map(|k| PyBytes::new(py, k))
+                .collect::<Vec<_>>(),
+        )?;
         Ok(d)
     }
 
     /// take_writes() -> [(table name, [(key, value or None), ...]), ...]: everything to commit.
     fn take_writes<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let writes = self.inner.take_writes().map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+        let writes = self
+            .inner
+            .take_writes()
+            .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
         let out = PyList::empty(py);
         for (table, items) in writes.into_tables() {
             let list = PyList::empty(py);
@@ -240,7 +403,9 @@ impl PyLedger {
 
     /// The writes of take_writes() are committed.
     fn writes_committed(&mut self) -> PyResult<()> {
-        self.inner.writes_committed().map_err(|e| PyRuntimeError::new_err(e.to_string()))
+        self.inner
+            .writes_committed()
+            .map_err(|e| PyRuntimeError::new_err(e.to_string()))
     }
 
     /// Tip height, None before the genesis.
@@ -257,7 +422,11 @@ impl PyLedger {
     /// Bookkeepers of the next block, in election order.
     #[getter]
     fn bookkeepers<'py>(&self, py: Python<'py>) -> Vec<Bound<'py, PyBytes>> {
-        self.inner.bookkeepers().iter().map(|k| PyBytes::new(py, k)).collect()
+        self.inner
+            .bookkeepers()
+            .iter()
+            .map(|k| PyBytes::new(py, k))
+            .collect()
     }
 
     /// (ANC minted, ANC burned), satoshi.
@@ -294,5 +463,7 @@ impl PyLedger {
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyLedger>()
+    m.add_class::<PyLedger>()?;
+    m.add_class::<PyPrepared>()?;
+    m.add_function(wrap_pyfunction!(prepare_blocks, m)?)
 }

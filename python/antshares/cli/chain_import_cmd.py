@@ -13,7 +13,6 @@ from antshares.chain.files import ChainFileError
 from antshares.ledger.chainstate import DEFAULT_UTXO_CACHE_BYTES, ChainState, RuleError
 from antshares.ledger.importer import (
     DEFAULT_BATCH_BLOCKS,
-    DEFAULT_BATCH_BYTES,
     ImportError_,
     import_chain,
 )

@@ -145,7 +145,9 @@ def run_solo(args: argparse.Namespace) -> int:
             workload.on_block(Block.from_bytes(raw))
     winners: set[bytes] = set()
     produced = 0
-    print(f"solo bookkeeper on {profile.name} at height {state.height}, a block every {block_time}s")
+    print(
+        f"solo bookkeeper on {profile.name} at height {state.height}, a block every {block_time}s"
+    )
     try:
         while args.blocks is None or produced < args.blocks:
             if workload is not None:

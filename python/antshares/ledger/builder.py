@@ -177,11 +177,15 @@ class BlockBuilder:
         for dealer, key in enumerate(keepers):
             if self._secret(key) is None:
                 continue
-            coefficients = [_valid_scalar(self.secret_source, height, dealer, i) for i in range(f + 1)]
+            coefficients = [
+                _valid_scalar(self.secret_source, height, dealer, i) for i in range(f + 1)
+            ]
             kept[dealer] = coefficients[0]
             dealings.append({"dealer": dealer, "commitments": beacon_deal(coefficients)})
         if len(dealings) < f + 1:
-            raise RuntimeError(f"block {height} needs {f + 1} dealings; this node holds {len(dealings)}")
+            raise RuntimeError(
+                f"block {height} needs {f + 1} dealings; this node holds {len(dealings)}"
+            )
         self.beacon.put(height, kept)  # persisted before the block that fixes them exists
         return dealings
 
@@ -239,7 +243,9 @@ class BlockBuilder:
         held = [s for s in map(self._secret, script_keys(script)) if s is not None]
         signatures = [sign(secret, message) for secret in held[:needed]]
         if len(signatures) < needed:
-            raise RuntimeError(f"{needed} bookkeeper signatures needed; this node holds {len(signatures)}")
+            raise RuntimeError(
+                f"{needed} bookkeeper signatures needed; this node holds {len(signatures)}"
+            )
         invocation = b"".join(b"\x40" + s for s in signatures)
         return Header(
             header.version,

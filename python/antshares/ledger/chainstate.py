@@ -18,12 +18,12 @@ and disk never disagree.
 """
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from antshares_native._native import Ledger
+from antshares_native._native import Ledger, PreparedBlocks, prepare_blocks
 
 from antshares.chain.genesis import genesis_block
 from antshares.chain.profiles import Profile
@@ -48,7 +48,7 @@ _TABLES = {t.name.decode(): t for t in schema.TABLES}
 class RuleError(Exception):
     """A block (or transaction) broke a rule: where, and which rule."""
 
-    def __init__(self, info: dict[str, Any]) -> None:
+    def __init__(self, info: Mapping[str, Any]) -> None:
         super().__init__(str(info["message"]))
         self.height: int = info["height"]
         self.block_hash: bytes | None = info["block_hash"]
@@ -187,8 +187,14 @@ class ChainState:
 
         With `verify_signatures` False (trusted import up to a checkpoint) witnesses are not
         checked; every other rule is. The blocks before a rejected one are committed."""
+        previous = self.block_at(self.height)
+        return self.apply_prepared(prepare_blocks(list(blocks), verify_signatures, previous))
+
+    def apply_prepared(self, prepared: PreparedBlocks) -> BatchResult:
+        """Apply blocks made ready by `prepare_blocks` (possibly on another thread, while the
+        previous batch was applied) and commit them in one transaction."""
         with self.store.read() as txn:
-            result = self.engine.apply_batch(list(blocks), verify_signatures, self._reader(txn))
+            result = self.engine.apply_prepared(prepared, self._reader(txn))
         if result["applied"]:
             self._commit(self.engine)
         error = result["error"]

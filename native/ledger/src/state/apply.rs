@@ -1,4 +1,6 @@
 //! Applying a block (and the genesis), and proposing one: the block-level rules of SPEC §4–§7.
+// A rejected block is rare and its error carries where it happened; boxing it buys nothing.
+#![allow(clippy::result_large_err)]
 use std::collections::HashSet;
 use std::fmt;
 
@@ -86,6 +88,9 @@ fn election(view: &View<'_>) -> Result<(Vec<[u8; 33]>, UInt160), Violation> {
     let nc = next_consensus(&keys).map_err(|e| violation("election", e.to_string()))?;
     Ok((keys, nc))
 }
+
+/// A block body that passed: its changes, the next bookkeepers, NextConsensus, ANC minted.
+type BodyOutcome = (Overlay, Vec<[u8; 33]>, UInt160, u64);
 
 fn at(height: u32, hash: Option<UInt256>, v: Violation) -> BlockError {
     BlockError {
@@ -359,7 +364,7 @@ impl Ledger {
         block: &IndexedBlock,
         random: &[u8; 32],
         miner: &Transaction,
-    ) -> Result<(Overlay, Vec<[u8; 33]>, UInt160, u64), BlockError> {
+    ) -> Result<BodyOutcome, BlockError> {
         let height = block.block.header.index;
         let mut overlay = Overlay::default();
         for (i, tx) in block.block.transactions.iter().enumerate().skip(1) {

@@ -11,9 +11,10 @@ use super::Ledger;
 use crate::rule::Violation;
 use crate::utxo::OutPoint;
 
-/// Decoded (and, unless trusted, signature-checked) blocks of a batch.
-pub struct Prepared<'a> {
-    raws: Vec<&'a [u8]>,
+/// Decoded (and, unless trusted, signature-checked) blocks of a batch. Owns its bytes, so the
+/// next batch can be prepared on another thread while this one is applied.
+pub struct Prepared {
+    raws: Vec<Vec<u8>>,
     blocks: Vec<IndexedBlock>,
     /// The verifier's finding per decoded block (`None`: trusted, not checked).
     reports: Vec<Option<BlockReport>>,
@@ -30,19 +31,37 @@ pub struct BatchOutcome {
     pub error: Option<BlockError>,
 }
 
+/// The verifier's view of a block the next batch follows.
+pub fn chain_tip_of(header: &Header) -> ChainTip {
+    ChainTip {
+        hash: header.hash(),
+        height: header.index,
+        next_consensus: header.next_consensus,
+    }
+}
+
 /// Decodes every block (stopping at the first that does not decode) and, with
 /// `verify_signatures`, checks every witness of all of them in one parallel batch, chained from
-/// the ledger's tip.
-pub fn prepare<'a>(ledger: &Ledger, raws: &[&'a [u8]], verify_signatures: bool) -> Prepared<'a> {
+/// `previous` (the block before the batch). Needs no state: the next batch can be prepared
+/// while this one is applied.
+pub fn prepare(
+    raws: Vec<Vec<u8>>,
+    previous: Option<ChainTip>,
+    verify_signatures: bool,
+) -> Prepared {
     let mut blocks = Vec::with_capacity(raws.len());
     let mut decode_error = None;
-    let first_height = ledger.tip().map_or(0, |t| t.height.wrapping_add(1));
+    let first_height = previous.map_or(0, |t| t.height.wrapping_add(1));
     for (i, raw) in raws.iter().enumerate() {
         match decode_block_indexed(raw) {
             Ok(b) => blocks.push(b),
             Err(e) => {
-                let header = Header::from_bytes(&raw[..raw.len().min(antshares_core::HEADER_UNSIGNED_LEN)]).ok();
-                let height = header.as_ref().map_or(first_height.wrapping_add(i as u32), |h| h.index);
+                let header =
+                    Header::from_bytes(&raw[..raw.len().min(antshares_core::HEADER_UNSIGNED_LEN)])
+                        .ok();
+                let height = header
+                    .as_ref()
+                    .map_or(first_height.wrapping_add(i as u32), |h| h.index);
                 decode_error = Some(BlockError {
                     height,
                     block_hash: None,
@@ -54,17 +73,26 @@ pub fn prepare<'a>(ledger: &Ledger, raws: &[&'a [u8]], verify_signatures: bool) 
             }
         }
     }
-    let raws: Vec<&[u8]> = raws[..blocks.len()].to_vec();
+    let mut raws = raws;
+    raws.truncate(blocks.len());
     let reports = if verify_signatures && !raws.is_empty() {
-        let tip = ledger.tip().map(|t| ChainTip { hash: t.hash, height: t.height, next_consensus: t.next_consensus });
-        verify_chain(&raws, tip).into_iter().map(Some).collect()
+        let slices: Vec<&[u8]> = raws.iter().map(Vec::as_slice).collect();
+        verify_chain(&slices, previous)
+            .into_iter()
+            .map(Some)
+            .collect()
     } else {
         vec![None; raws.len()]
     };
-    Prepared { raws, blocks, reports, decode_error }
+    Prepared {
+        raws,
+        blocks,
+        reports,
+        decode_error,
+    }
 }
 
-impl Prepared<'_> {
+impl Prepared {
     /// The outpoints the blocks spend and the input-less txids whose novelty the store must
     /// confirm (the caller passes the outpoints through `Ledger::missing_outpoints`).
     pub fn needs(&self) -> (Vec<OutPoint>, Vec<UInt256>) {
@@ -88,9 +116,14 @@ impl Prepared<'_> {
 
 /// Applies the prepared blocks in order, stopping at the first that breaks a rule (the blocks
 /// before it stay applied; it changes nothing).
-pub fn apply_prepared(ledger: &mut Ledger, prepared: Prepared<'_>) -> BatchOutcome {
+pub fn apply_prepared(ledger: &mut Ledger, prepared: Prepared) -> BatchOutcome {
     let mut outcome = BatchOutcome::default();
-    for ((raw, block), report) in prepared.raws.iter().zip(&prepared.blocks).zip(&prepared.reports) {
+    for ((raw, block), report) in prepared
+        .raws
+        .iter()
+        .zip(&prepared.blocks)
+        .zip(&prepared.reports)
+    {
         // Structural findings of the verifier (Merkle, linkage) are re-checked by the rules
         // with precise names; only its signature verdict is taken as is.
         let sig_error = report.as_ref().and_then(signature_error);

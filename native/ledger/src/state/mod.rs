@@ -34,8 +34,8 @@ use crate::holders::HolderIndex;
 use crate::rule::Violation;
 use crate::utxo::{Coin, OutPoint, UtxoCache};
 
-pub use batch::{apply_prepared, prepare, BatchOutcome, Prepared};
 pub use apply::{inputless_txids, spent_outpoints, BlockError, Proposal};
+pub use batch::{apply_prepared, chain_tip_of, prepare, BatchOutcome, Prepared};
 pub use params::{single_sig_hash, ChainParams, NativeAssets, ServiceFees};
 pub use records::{
     decode_ballot, decode_enrollment, decode_keys, decode_split, encode_enrollment, encode_keys,

@@ -1,6 +1,6 @@
 # Hand-written typing stub of the compiled module `antshares_native._native` (native/python/src).
 # Keep it true: every function and class the module registers, with its exact signature.
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, TypedDict, final
 
 class DecodeError(ValueError):
@@ -449,3 +449,88 @@ class UtxoCache:
     def block_open(self) -> bool: ...
     def stats(self) -> UtxoCacheStats: ...
     def __len__(self) -> int: ...
+
+# Ledger engine (native/python/src/state.rs), SPEC §4–§7: applies blocks to an in-memory mirror
+# of the store. Rejections come back as dicts: height, block_hash, tx_index, txid, rule, detail,
+# message. Store reads go through `reader(outpoint_keys, txids) -> (coins, known)`.
+
+class LedgerError(TypedDict):
+    height: int
+    block_hash: bytes | None
+    tx_index: int | None
+    txid: bytes | None
+    rule: str
+    detail: str
+    message: str
+
+class LedgerBatch(TypedDict):
+    applied: int
+    transactions: int
+    signatures: int
+    error: LedgerError | None
+
+class LedgerProposal(TypedDict):
+    height: int
+    prev_hash: bytes
+    included: list[int]
+    rejected: list[tuple[int, str, str]]
+    miner_outputs: list[tuple[bytes, int, bytes]]
+    random: bytes
+    nonce: int
+    next_consensus: bytes
+    bookkeepers: list[bytes]
+    next_bookkeepers: list[bytes]
+
+@final
+class PreparedBlocks:
+    def __len__(self) -> int: ...
+
+def prepare_blocks(
+    blocks: Sequence[bytes], verify_signatures: bool, previous_block: bytes | None
+) -> PreparedBlocks: ...
+
+LedgerReader = Callable[[bytes, bytes], tuple[Sequence[bytes | None], Sequence[bool]]]
+
+@final
+class Ledger:
+    def __new__(
+        cls,
+        standby_keys: Sequence[bytes],
+        fees: tuple[int, int, int, int],
+        min_deposit: int,
+        utxo_cache_bytes: int,
+    ) -> Ledger: ...
+    def load_table(self, table: str, items: Sequence[tuple[bytes, bytes]]) -> None: ...
+    def load_totals(self, minted: int, burned: int) -> None: ...
+    def load_tip(
+        self, tip_block: bytes, bookkeepers: bytes, beacon: bytes | None, genesis_hash: bytes
+    ) -> None: ...
+    def apply_genesis(self, raw: bytes) -> LedgerError | None: ...
+    def apply_batch(
+        self, blocks: Sequence[bytes], verify_signatures: bool, reader: LedgerReader
+    ) -> LedgerBatch: ...
+    def apply_prepared(self, prepared: PreparedBlocks, reader: LedgerReader) -> LedgerBatch: ...
+    def propose(
+        self,
+        transactions: Sequence[bytes],
+        secrets: Sequence[tuple[int, bytes]],
+        reader: LedgerReader,
+    ) -> LedgerProposal: ...
+    def take_writes(self) -> list[tuple[str, list[tuple[bytes, bytes | None]]]]: ...
+    def writes_committed(self) -> None: ...
+    @property
+    def height(self) -> int | None: ...
+    @property
+    def tip_hash(self) -> bytes | None: ...
+    @property
+    def bookkeepers(self) -> list[bytes]: ...
+    @property
+    def totals(self) -> tuple[int, int]: ...
+    @property
+    def native_assets(self) -> tuple[bytes, bytes]: ...
+    @property
+    def holders(self) -> tuple[int, int]: ...
+    @property
+    def utxo_cache_usage(self) -> tuple[int, int]: ...
+    @property
+    def election_state(self) -> tuple[int, int]: ...
