@@ -63,6 +63,7 @@ fuzz: build
 demo: build
 	@echo "== Verifying real MainNet blocks from $(ANTSHARES_SHARED)/vectors/blocks =="
 	$(VENV)/bin/antshares verify $(BLOCKS)
+	scripts/demo-devnet.sh
 	@echo "== MainNet genesis, rebuilt from the standby keys =="
 	$(VENV)/bin/antshares genesis --network mainnet | head -2
 

@@ -289,6 +289,12 @@ class Devnet:
             [payer, *signers],
         )
 
+    def reopen(self) -> None:
+        """Close the store and load the engine again from it."""
+        self.state.close()
+        self.state = ChainState.open(self.profile, self.path / "chain", sync=False)
+        self.builder.state = self.state
+
     # Blocks.
 
     def next_time(self) -> int:

@@ -37,6 +37,9 @@ __all__ = [
     "MemoryBeaconSecrets",
 ]
 
+MINER_NONCE = 0xFFFF
+"""The `dealer` argument under which the secret source gives the MinerTransaction nonce."""
+
 SecretSource = Callable[[int, int, int], bytes]
 """(height, dealer index, coefficient index) → 32 bytes: where a dealing's randomness comes from."""
 
@@ -201,7 +204,8 @@ class BlockBuilder:
             TxType.MINER,
             1,
             {
-                "nonce": int.from_bytes(_secrets.token_bytes(4), "little"),
+                # From the secret source too, so a seeded generator is reproducible.
+                "nonce": int.from_bytes(self.secret_source(height, MINER_NONCE, 0)[:4], "little"),
                 "dealings": dealings,
                 "secrets": [{"dealer": d, "secret": s} for d, s in revealed],
             },
