@@ -41,7 +41,9 @@ from antshares.ledger.chainstate import ChainState, RuleError
 from antshares.ledger.digest import state_digest
 
 FIXED8 = 10**8
-PROFILE_TEMPLATE = Path(__file__).resolve().parent.parent / "python/antshares/chain/profiles/mainnet.json"
+PROFILE_TEMPLATE = (
+    Path(__file__).resolve().parent.parent / "python/antshares/chain/profiles/mainnet.json"
+)
 GENESIS_TIME = 1_700_000_000
 BLOCK_TIME = 15
 
@@ -106,7 +108,7 @@ def make_tx(
     attributes: Sequence[TxAttribute] = (),
     witnesses: Sequence[Witness] | None = None,
 ) -> Transaction:
-    """A transaction signed by `signers` (one witness each, sorted), or with `witnesses` as given."""
+    """A transaction signed by `signers` (one witness each, sorted), or with `witnesses`."""
     unsigned = Transaction(tx_type, version, dict(exclusive), attributes, inputs, outputs, [])
     if witnesses is None:
         witnesses = witnesses_for(unsigned.unsigned_bytes(), signers)
@@ -167,7 +169,9 @@ class Devnet:
     seed: str = "devnet"
 
     def __post_init__(self) -> None:
-        self.bookkeeper_secrets = [secret_of(f"{self.seed}/bookkeeper/{i}") for i in range(self.keepers)]
+        self.bookkeeper_secrets = [
+            secret_of(f"{self.seed}/bookkeeper/{i}") for i in range(self.keepers)
+        ]
         self.standby_keys = [public_key_from_secret(s) for s in self.bookkeeper_secrets]
         self.profile = make_profile(self.standby_keys, self.fees, self.deposit)
         self.state = ChainState.open(self.profile, self.path / "chain", sync=False)
@@ -232,7 +236,8 @@ class Devnet:
     ) -> tuple[list[CoinReference], list[TxOutput]]:
         """Inputs of `owner` holding at least `amount` of `asset`, and the change output."""
         skip = set(exclude)
-        inputs, total = [], 0
+        inputs: list[CoinReference] = []
+        total = 0
         for ref, value in self.coins_of(owner.script_hash, asset):
             if total >= amount and inputs:
                 break
@@ -374,7 +379,7 @@ class Devnet:
 
 
 def replace_header(header: Header, **changes: Any) -> Header:
-    fields = {
+    fields: dict[str, Any] = {
         "version": header.version,
         "prev_hash": header.prev_hash,
         "merkle_root": header.merkle_root,
@@ -392,7 +397,7 @@ def replace_header(header: Header, **changes: Any) -> Header:
 
 
 def replace_tx(tx: Transaction, **changes: Any) -> Transaction:
-    fields = {
+    fields: dict[str, Any] = {
         "type": tx.type,
         "version": tx.version,
         "exclusive": tx.exclusive,

@@ -33,7 +33,6 @@ from antshares.ledger import election
 from antshares.ledger.chainstate import new_engine
 from antshares.ledger.digest import state_digest
 from antshares.ledger.lottery import mint_amount
-
 from devnet_chain import (
     FIXED8,
     Account,
@@ -137,9 +136,7 @@ def issue_tx(
     )
 
 
-def new_asset(
-    net: Devnet, asset_type: int, amount: int, precision: int, admin: Account
-) -> UInt256:
+def new_asset(net: Devnet, asset_type: int, amount: int, precision: int, admin: Account) -> UInt256:
     tx = register_tx(net, acct("asset owner"), admin, asset_type, amount, precision)
     net.produce([tx])
     return tx.hash
@@ -194,7 +191,9 @@ def test_block_timestamp(net: Devnet) -> None:
     for ts in (prev, prev - 1, 0):
         net.reject(net.reassemble(built.block, timestamp=ts), "block-timestamp")
     net.apply(net.reassemble(built.block, timestamp=prev + 1))
-    assert Block.from_bytes(net.state.block_at(net.state.height) or b"").header.timestamp == prev + 1
+    assert (
+        Block.from_bytes(net.state.block_at(net.state.height) or b"").header.timestamp == prev + 1
+    )
 
 
 def test_block_witness_signer(net: Devnet) -> None:
@@ -263,6 +262,16 @@ def test_genesis_rules(net: Devnet) -> None:
     error = new_engine(net.profile, 1 << 20).apply_genesis(forged.to_bytes())
     assert error is not None and error["rule"] == "block-next-consensus"
     assert new_engine(net.profile, 1 << 20).apply_genesis(genesis.to_bytes()) is None
+    # A block before any genesis.
+    bare = new_engine(net.profile, 1 << 20)
+    block_one = net.state.block_at(1) or b""
+
+    def reader(keys: bytes, txids: bytes) -> tuple[list[bytes | None], list[bool]]:
+        return [None] * (len(keys) // 34), [False] * (len(txids) // 32)
+
+    result = bare.apply_batch([block_one], True, reader)
+    error = result["error"]
+    assert result["applied"] == 0 and error is not None and error["rule"] == "genesis"
 
 
 def test_undecodable_block(net: Devnet) -> None:
@@ -304,9 +313,7 @@ def test_miner_inputs(net: Devnet) -> None:
     coin, _ = net.coins_of(holder.script_hash, net.anc)[0]
     with_input = replace_tx(miner, inputs=[coin])
     net.reject(net.reassemble(built.block, [with_input]), "miner-inputs")
-    signed = make_tx(
-        TxType.MINER, miner.exclusive, [], miner.outputs, [holder], version=1
-    )
+    signed = make_tx(TxType.MINER, miner.exclusive, [], miner.outputs, [holder], version=1)
     assert signed.witnesses
     net.reject(net.reassemble(built.block, [signed]), "miner-inputs")
     net.apply(built.raw)
@@ -325,7 +332,10 @@ def test_miner_outputs(net: Devnet) -> None:
         [TxOutput(mint.asset_id, mint.value - 1, mint.script_hash)],
         [TxOutput(mint.asset_id, mint.value, stranger)],
         [mint, TxOutput(mint.asset_id, 1, stranger)],
-        [TxOutput(mint.asset_id, mint.value - 1, mint.script_hash), TxOutput(mint.asset_id, 1, stranger)],
+        [
+            TxOutput(mint.asset_id, mint.value - 1, mint.script_hash),
+            TxOutput(mint.asset_id, 1, stranger),
+        ],
         [TxOutput(net.ans, FIXED8, mint.script_hash)],
         [],
     ]
@@ -371,7 +381,9 @@ def test_beacon_random_is_the_hash_of_the_revealed_secrets(net: Devnet) -> None:
 
 def test_beacon_reveal_missing(net: Devnet) -> None:
     built = net.build()
-    net.reject(net.reassemble(built.block, [miner_with(built, secrets=[])]), "beacon-reveal-missing")
+    net.reject(
+        net.reassemble(built.block, [miner_with(built, secrets=[])]), "beacon-reveal-missing"
+    )
     net.apply(built.raw)
 
 
@@ -379,9 +391,13 @@ def test_beacon_reveal_extra(net: Devnet) -> None:
     built = net.build()
     secrets = built.block.transactions[0].exclusive["secrets"]
     extra = [*secrets, {"dealer": 1, "secret": secret_of("extra")}]
-    net.reject(net.reassemble(built.block, [miner_with(built, secrets=extra)]), "beacon-reveal-extra")
+    net.reject(
+        net.reassemble(built.block, [miner_with(built, secrets=extra)]), "beacon-reveal-extra"
+    )
     twice = [*secrets, *secrets]
-    net.reject(net.reassemble(built.block, [miner_with(built, secrets=twice)]), "beacon-reveal-extra")
+    net.reject(
+        net.reassemble(built.block, [miner_with(built, secrets=twice)]), "beacon-reveal-extra"
+    )
     net.apply(built.raw)
 
 
@@ -389,9 +405,13 @@ def test_beacon_secret_mismatch(net: Devnet) -> None:
     built = net.build()
     (s,) = built.block.transactions[0].exclusive["secrets"]
     wrong = [{"dealer": s["dealer"], "secret": secret_of("not the dealt secret")}]
-    net.reject(net.reassemble(built.block, [miner_with(built, secrets=wrong)]), "beacon-secret-mismatch")
+    net.reject(
+        net.reassemble(built.block, [miner_with(built, secrets=wrong)]), "beacon-secret-mismatch"
+    )
     zero = [{"dealer": s["dealer"], "secret": bytes(32)}]
-    net.reject(net.reassemble(built.block, [miner_with(built, secrets=zero)]), "beacon-secret-mismatch")
+    net.reject(
+        net.reassemble(built.block, [miner_with(built, secrets=zero)]), "beacon-secret-mismatch"
+    )
     net.apply(built.raw)
 
 
@@ -424,9 +444,13 @@ def test_beacon_reveal_order_with_four_bookkeepers(net4: Devnet) -> None:
     assert len(dealings) == 4  # f = 1: each dealing has f+1 = 2 commitments
     assert all(len(x["commitments"]) == 2 for x in dealings)
     unordered = [dealings[1], dealings[0], *dealings[2:]]
-    net4.reject(net4.reassemble(built.block, [miner_with(built, dealings=unordered)]), "beacon-dealings")
+    net4.reject(
+        net4.reassemble(built.block, [miner_with(built, dealings=unordered)]), "beacon-dealings"
+    )
     # f+1 = 2 dealings suffice; one does not.
-    net4.reject(net4.reassemble(built.block, [miner_with(built, dealings=dealings[:1])]), "beacon-dealings")
+    net4.reject(
+        net4.reassemble(built.block, [miner_with(built, dealings=dealings[:1])]), "beacon-dealings"
+    )
     net4.apply(net4.reassemble(built.block, [miner_with(built, dealings=dealings[1:3])]))
     # The next block must reveal exactly dealers 1 and 2.
     held = net4.builder.beacon.get(net4.state.height)
@@ -478,7 +502,9 @@ def test_duplicate_input(net: Devnet) -> None:
     g = net.genesis_holder
     alice = acct("alice")
     coin, value = net.coins_of(g.script_hash, net.anc)[0]
-    tx = make_tx(TxType.CONTRACT, {}, [coin, coin], [TxOutput(net.anc, value, alice.script_hash)], [g])
+    tx = make_tx(
+        TxType.CONTRACT, {}, [coin, coin], [TxOutput(net.anc, value, alice.script_hash)], [g]
+    )
     assert net.rejected([tx]) == {0: "duplicate-input"}
     built = net.build()
     net.reject(net.reassemble(built.block, [*built.block.transactions, tx]), "duplicate-input")
@@ -525,21 +551,31 @@ def test_output_precision(net: Devnet) -> None:
         TxType.CONTRACT,
         {},
         [coin],
-        [TxOutput(net.ans, half_share, alice.script_hash), TxOutput(net.ans, value - half_share, g.script_hash)],
+        [
+            TxOutput(net.ans, half_share, alice.script_hash),
+            TxOutput(net.ans, value - half_share, g.script_hash),
+        ],
         [g],
     )
     assert net.rejected([tx]) == {0: "output-precision"}
     # A precision-2 token: multiples of 10^6 satoshi only.
     admin = acct("admin")
     token = new_asset(net, AssetType.TOKEN, -1, 2, admin)
-    for amount, rule in ((10**6 + 1, "output-precision"), (10**6 - 1, "output-precision"), (10**6, None)):
+    for amount, rule in (
+        (10**6 + 1, "output-precision"),
+        (10**6 - 1, "output-precision"),
+        (10**6, None),
+    ):
         tx = issue_tx(net, [TxOutput(token, amount, alice.script_hash)], [admin])
         assert net.rejected([tx]) == ({} if rule is None else {0: rule})
     ok = make_tx(
         TxType.CONTRACT,
         {},
         [coin],
-        [TxOutput(net.ans, FIXED8, alice.script_hash), TxOutput(net.ans, value - FIXED8, g.script_hash)],
+        [
+            TxOutput(net.ans, FIXED8, alice.script_hash),
+            TxOutput(net.ans, value - FIXED8, g.script_hash),
+        ],
         [g],
     )
     net.produce([ok])
@@ -550,10 +586,18 @@ def test_asset_creation(net: Devnet) -> None:
     g = net.genesis_holder
     alice = acct("alice")
     (coin, value) = net.coins_of(g.script_hash, net.anc)[0]
-    more = make_tx(TxType.CONTRACT, {}, [coin], [TxOutput(net.anc, value + 1, alice.script_hash)], [g])
+    more = make_tx(
+        TxType.CONTRACT, {}, [coin], [TxOutput(net.anc, value + 1, alice.script_hash)], [g]
+    )
     assert net.rejected([more]) == {0: "asset-creation"}
     # ANS out of nothing, even to its holder.
-    free = make_tx(TxType.CONTRACT, {}, [coin], [TxOutput(net.anc, value, g.script_hash), TxOutput(net.ans, FIXED8, g.script_hash)], [g])
+    free = make_tx(
+        TxType.CONTRACT,
+        {},
+        [coin],
+        [TxOutput(net.anc, value, g.script_hash), TxOutput(net.ans, FIXED8, g.script_hash)],
+        [g],
+    )
     assert net.rejected([free]) == {0: "asset-creation"}
     # An input-less transaction creating value.
     gift = make_tx(TxType.CONTRACT, {}, [], [TxOutput(net.anc, 1, alice.script_hash)], [])
@@ -567,16 +611,22 @@ def test_asset_destruction(net: Devnet) -> None:
     g = net.genesis_holder
     alice = acct("alice")
     (coin, value) = net.coins_of(g.script_hash, net.ans)[0]
-    burn = make_tx(TxType.CONTRACT, {}, [coin], [TxOutput(net.ans, value - FIXED8, g.script_hash)], [g])
+    burn = make_tx(
+        TxType.CONTRACT, {}, [coin], [TxOutput(net.ans, value - FIXED8, g.script_hash)], [g]
+    )
     assert net.rejected([burn]) == {0: "asset-destruction"}
     # A user token cannot be destroyed either.
     admin = acct("admin")
     token = new_asset(net, AssetType.TOKEN, -1, 0, admin)
     net.produce([issue_tx(net, [TxOutput(token, 10 * FIXED8, alice.script_hash)], [admin])])
     tok, _ = net.coins_of(alice.script_hash, token)[0]
-    gone = make_tx(TxType.CONTRACT, {}, [tok], [TxOutput(token, 9 * FIXED8, alice.script_hash)], [alice])
+    gone = make_tx(
+        TxType.CONTRACT, {}, [tok], [TxOutput(token, 9 * FIXED8, alice.script_hash)], [alice]
+    )
     assert net.rejected([gone]) == {0: "asset-destruction"}
-    whole = make_tx(TxType.CONTRACT, {}, [tok], [TxOutput(token, 10 * FIXED8, acct("bob").script_hash)], [alice])
+    whole = make_tx(
+        TxType.CONTRACT, {}, [tok], [TxOutput(token, 10 * FIXED8, acct("bob").script_hash)], [alice]
+    )
     net.produce([whole])
 
 
@@ -604,14 +654,18 @@ def test_anc_may_be_destroyed_as_a_byte_fee_for_the_bookkeeper(net: Devnet) -> N
 
 def test_byte_fees_split_among_four_bookkeepers(net4: Devnet) -> None:
     g = net4.genesis_holder
-    keepers = [k.to_bytes() if not isinstance(k, bytes) else k for k in net4.state.engine.bookkeepers]
+    keepers = [
+        k.to_bytes() if not isinstance(k, bytes) else k for k in net4.state.engine.bookkeepers
+    ]
     assert keepers == net4.standby_keys
     alice = acct("alice")
     t1 = net4.contract(g, [(net4.anc, anc(1), alice.script_hash)], anc_fee=7)
     built = net4.produce([t1])
     # A second transaction in one block: the block's byte fees add up (7 + 3 = 10).
     (coin, value) = net4.coins_of(alice.script_hash, net4.anc)[0]
-    t2 = make_tx(TxType.CONTRACT, {}, [coin], [TxOutput(net4.anc, value - 3, alice.script_hash)], [alice])
+    t2 = make_tx(
+        TxType.CONTRACT, {}, [coin], [TxOutput(net4.anc, value - 3, alice.script_hash)], [alice]
+    )
     t3 = net4.contract(g, [(net4.anc, anc(1), alice.script_hash)], anc_fee=7)
     built = net4.produce([t2, t3])
     fees = [(o.value, o.script_hash) for o in built.block.transactions[0].outputs[1:]]
@@ -620,9 +674,26 @@ def test_byte_fees_split_among_four_bookkeepers(net4: Devnet) -> None:
     assert fees == [(4, single[0]), (2, single[1]), (2, single[2]), (2, single[3])]
     # 3 satoshi: only the first bookkeeper is paid (the others' share is 0).
     (coin, value) = net4.coins_of(alice.script_hash, net4.anc)[0]
-    t4 = make_tx(TxType.CONTRACT, {}, [coin], [TxOutput(net4.anc, value - 3, alice.script_hash)], [alice])
+    t4 = make_tx(
+        TxType.CONTRACT, {}, [coin], [TxOutput(net4.anc, value - 3, alice.script_hash)], [alice]
+    )
     built = net4.produce([t4])
-    assert [(o.value, o.script_hash) for o in built.block.transactions[0].outputs[1:]] == [(3, single[0])]
+    assert [(o.value, o.script_hash) for o in built.block.transactions[0].outputs[1:]] == [
+        (3, single[0])
+    ]
+    # The order is part of the rule: the mint first, then the fees in bookkeeper order.
+    (coin, value) = net4.coins_of(alice.script_hash, net4.anc)[0]
+    t5 = make_tx(
+        TxType.CONTRACT, {}, [coin], [TxOutput(net4.anc, value - 10, alice.script_hash)], [alice]
+    )
+    built = net4.build([t5])
+    miner = built.block.transactions[0]
+    mint, *fees_out = miner.outputs
+    assert [o.value for o in fees_out] == [4, 2, 2, 2]
+    for outputs in ([*fees_out, mint], [mint, *reversed(fees_out)], [mint, *fees_out[:3]]):
+        forged = replace_tx(miner, outputs=outputs)
+        net4.reject(net4.reassemble(built.block, [forged, t5]), "miner-outputs")
+    net4.apply(built.raw)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -654,18 +725,31 @@ def test_insufficient_fee_and_burned_service_fees(net: Devnet) -> None:
     # Enrollment.
     deposit = TxOutput(net.anc, net.deposit * FIXED8, cand.script_hash)
     enroll_fee = fee(net, "enrollment")
-    low = net.paid_tx(TxType.ENROLLMENT, {"public_key": cand.public_key}, g, [deposit], enroll_fee - 1, [cand])
+    low = net.paid_tx(
+        TxType.ENROLLMENT, {"public_key": cand.public_key}, g, [deposit], enroll_fee - 1, [cand]
+    )
     assert net.rejected([low]) == {0: "insufficient-fee"}
-    enroll = net.paid_tx(TxType.ENROLLMENT, {"public_key": cand.public_key}, g, [deposit], enroll_fee, [cand])
+    enroll = net.paid_tx(
+        TxType.ENROLLMENT, {"public_key": cand.public_key}, g, [deposit], enroll_fee, [cand]
+    )
     net.produce([enroll])
 
     # Voting.
     (coin, value) = net.coins_of(g.script_hash, net.ans)[0]
     vote_fee = fee(net, "voting")
     ans_back = TxOutput(net.ans, value, g.script_hash)
-    low = net.paid_tx(TxType.VOTING, {"enrollments": [enroll.hash]}, g, [ans_back], vote_fee - 1, extra_inputs=[coin])
+    low = net.paid_tx(
+        TxType.VOTING,
+        {"enrollments": [enroll.hash]},
+        g,
+        [ans_back],
+        vote_fee - 1,
+        extra_inputs=[coin],
+    )
     assert net.rejected([low]) == {0: "insufficient-fee"}
-    vote = net.paid_tx(TxType.VOTING, {"enrollments": [enroll.hash]}, g, [ans_back], vote_fee, extra_inputs=[coin])
+    vote = net.paid_tx(
+        TxType.VOTING, {"enrollments": [enroll.hash]}, g, [ans_back], vote_fee, extra_inputs=[coin]
+    )
     net.produce([vote])
 
     # Every service fee was burned: the burned total is their sum, and each later mint is the
@@ -705,13 +789,23 @@ def test_register_rules(net: Devnet) -> None:
         ({"owner_key": b"\x00"}, "register-owner"),
     ]
     for change, rule in cases:
-        args: dict[str, Any] = {"asset_type": AssetType.TOKEN, "amount": 100 * FIXED8, "precision": 0}
+        args: dict[str, Any] = {
+            "asset_type": AssetType.TOKEN,
+            "amount": 100 * FIXED8,
+            "precision": 0,
+        }
         args.update(change)
         owner_key = args.pop("owner_key", None)
-        signers = [] if owner_key is not None else None
+        signers: list[Account] | None = [] if owner_key is not None else None
         tx = register_tx(
-            net, owner, admin, args["asset_type"], args["amount"], args["precision"],
-            owner_key=owner_key, signers=signers,
+            net,
+            owner,
+            admin,
+            args["asset_type"],
+            args["amount"],
+            args["precision"],
+            owner_key=owner_key,
+            signers=signers,
         )
         assert net.rejected([tx]) == {0: rule}, change
     # Precision above 8 cannot even be written: the decoder's rule.
@@ -744,16 +838,28 @@ def test_issue_cap_in_batches(net: Devnet) -> None:
     b1 = issue_tx(net, [TxOutput(token, 30 * FIXED8, bob.script_hash)], [admin])
     coins = set(b1.inputs)
     b2 = net.paid_tx(
-        TxType.ISSUE, {}, net.genesis_holder, [TxOutput(token, 20 * FIXED8, bob.script_hash)],
-        fee(net, "issue"), signers=[admin], exclude=coins,
+        TxType.ISSUE,
+        {},
+        net.genesis_holder,
+        [TxOutput(token, 20 * FIXED8, bob.script_hash)],
+        fee(net, "issue"),
+        signers=[admin],
+        exclude=coins,
     )
     assert net.rejected([b1, b2]) == {1: "issue-cap"}
     b2 = net.paid_tx(
-        TxType.ISSUE, {}, net.genesis_holder, [TxOutput(token, 10 * FIXED8, bob.script_hash)],
-        fee(net, "issue"), signers=[admin], exclude=coins,
+        TxType.ISSUE,
+        {},
+        net.genesis_holder,
+        [TxOutput(token, 10 * FIXED8, bob.script_hash)],
+        fee(net, "issue"),
+        signers=[admin],
+        exclude=coins,
     )
     net.produce([b1, b2])  # exactly the cap
-    assert net.balance(alice.script_hash, token) + net.balance(bob.script_hash, token) == 100 * FIXED8
+    assert (
+        net.balance(alice.script_hash, token) + net.balance(bob.script_hash, token) == 100 * FIXED8
+    )
     last = issue_tx(net, [TxOutput(token, 10**6, bob.script_hash)], [admin])
     assert net.rejected([last]) == {0: "issue-cap"}
     # ANS is fully issued at the genesis: issuing more breaks the cap too.
@@ -809,7 +915,9 @@ def test_witness_set_for_spent_outputs(net: Devnet) -> None:
     assert net.rejected([with_witnesses(pair, [w[0]])]) == {0: "witness-set"}
     # In a block, an unsorted witness list is already the signature verifier's finding.
     built = net.build()
-    raw = net.reassemble(built.block, [*built.block.transactions, with_witnesses(pair, [w[1], w[0]])])
+    raw = net.reassemble(
+        built.block, [*built.block.transactions, with_witnesses(pair, [w[1], w[0]])]
+    )
     net.reject(raw, "witness-signature")
     raw = net.reassemble(built.block, [*built.block.transactions, with_witnesses(pair, [w[0]])])
     assert net.reject(raw, "witness-set").tx_index == 1
@@ -840,7 +948,9 @@ def test_witness_nonstandard(net: Devnet) -> None:
     tx = net.contract(g, [(net.anc, anc(1), alice.script_hash)])
     for script in (b"\x51", b"", b"\x00\xac", tx.witnesses[0].verification + b"\x61"):
         odd = Witness(b"", script)
-        forged = with_witnesses(tx, sorted([*tx.witnesses, odd], key=lambda w: le_int(w.script_hash)))
+        forged = with_witnesses(
+            tx, sorted([*tx.witnesses, odd], key=lambda w: le_int(w.script_hash))
+        )
         assert net.rejected([forged]) == {0: "witness-nonstandard"}, script
     net.produce([tx])
 
@@ -855,7 +965,10 @@ def test_share_moves_need_the_admin_and_the_receiver(net: Devnet) -> None:
     assert net.rejected([issue_tx(net, out, [alice])]) == {0: "witness-set"}
     net.produce([issue_tx(net, out, [company, alice])])
     (coin, _) = net.coins_of(alice.script_hash, share)[0]
-    moved = [TxOutput(share, 40 * FIXED8, bob.script_hash), TxOutput(share, 60 * FIXED8, alice.script_hash)]
+    moved = [
+        TxOutput(share, 40 * FIXED8, bob.script_hash),
+        TxOutput(share, 60 * FIXED8, alice.script_hash),
+    ]
     # The three-party transfer: seller, buyer (receiver) and company (Admin).
     for signers in ([alice, bob], [alice, company], [bob, company]):
         tx = make_tx(TxType.CONTRACT, {}, [coin], moved, signers)
@@ -866,7 +979,9 @@ def test_share_moves_need_the_admin_and_the_receiver(net: Devnet) -> None:
     # Bob moves all of his back: the company signs again (receiver alice too).
     (bcoin, _) = net.coins_of(bob.script_hash, share)[0]
     back = [TxOutput(share, 40 * FIXED8, alice.script_hash)]
-    assert net.rejected([make_tx(TxType.CONTRACT, {}, [bcoin], back, [bob, alice])]) == {0: "witness-set"}
+    assert net.rejected([make_tx(TxType.CONTRACT, {}, [bcoin], back, [bob, alice])]) == {
+        0: "witness-set"
+    }
     net.produce([make_tx(TxType.CONTRACT, {}, [bcoin], back, [bob, alice, company])])
     del g
 
@@ -879,15 +994,19 @@ def test_invoice_receivers_sign_but_not_the_admin(net: Devnet) -> None:
     net.produce([issue_tx(net, out, [issuer, alice])])
     (coin, _) = net.coins_of(alice.script_hash, invoice)[0]
     moved = [TxOutput(invoice, 5 * FIXED8, bob.script_hash)]
-    assert net.rejected([make_tx(TxType.CONTRACT, {}, [coin], moved, [alice])]) == {0: "witness-set"}
-    assert net.rejected([make_tx(TxType.CONTRACT, {}, [coin], moved, [alice, bob, issuer])]) == {0: "witness-set"}
+    assert net.rejected([make_tx(TxType.CONTRACT, {}, [coin], moved, [alice])]) == {
+        0: "witness-set"
+    }
+    assert net.rejected([make_tx(TxType.CONTRACT, {}, [coin], moved, [alice, bob, issuer])]) == {
+        0: "witness-set"
+    }
     net.produce([make_tx(TxType.CONTRACT, {}, [coin], moved, [alice, bob])])
     # A Token (no DutyFlag): the receiver does not sign.
     token = new_asset(net, AssetType.TOKEN, -1, 0, issuer)
     net.produce([issue_tx(net, [TxOutput(token, FIXED8, alice.script_hash)], [issuer])])
-    assert net.rejected([issue_tx(net, [TxOutput(token, FIXED8, alice.script_hash)], [issuer, alice])]) == {
-        0: "witness-set"
-    }
+    assert net.rejected(
+        [issue_tx(net, [TxOutput(token, FIXED8, alice.script_hash)], [issuer, alice])]
+    ) == {0: "witness-set"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -922,7 +1041,9 @@ def test_tx_type_disabled(net: Devnet) -> None:
     for tx in disabled:
         assert net.rejected([tx]) == {0: "tx-type-disabled"}, tx.type
     built = net.build()
-    error = net.reject(net.reassemble(built.block, [*built.block.transactions, disabled[3]]), "tx-type-disabled")
+    error = net.reject(
+        net.reassemble(built.block, [*built.block.transactions, disabled[3]]), "tx-type-disabled"
+    )
     assert error.tx_index == 1
     net.apply(built.raw)
 
@@ -1035,11 +1156,20 @@ def test_mint_goes_to_an_ans_holder_and_follows_the_formula(tmp_path: Path) -> N
 # Enrollment, voting, election (SPEC §4, §6).
 
 
-def enroll(net: Devnet, cand: Account, deposit: int | None = None, exclude: Any = ()) -> Transaction:
-    out = TxOutput(net.anc, (net.deposit * FIXED8) if deposit is None else deposit, cand.script_hash)
+def enroll(
+    net: Devnet, cand: Account, deposit: int | None = None, exclude: Any = ()
+) -> Transaction:
+    out = TxOutput(
+        net.anc, (net.deposit * FIXED8) if deposit is None else deposit, cand.script_hash
+    )
     return net.paid_tx(
-        TxType.ENROLLMENT, {"public_key": cand.public_key}, net.genesis_holder, [out],
-        fee(net, "enrollment"), [cand], exclude=exclude,
+        TxType.ENROLLMENT,
+        {"public_key": cand.public_key},
+        net.genesis_holder,
+        [out],
+        fee(net, "enrollment"),
+        [cand],
+        exclude=exclude,
     )
 
 
@@ -1058,19 +1188,37 @@ def test_enrollment_rules(net: Devnet) -> None:
         assert net.rejected([tx]) == {0: rule}
     # The deposit must be output 0 (change first does not count) and ANC (not ANS).
     ins, change = net.fund(g, net.anc, minimum + enroll_fee)
-    swapped = make_tx(TxType.ENROLLMENT, key, ins, [*change, TxOutput(net.anc, minimum, cand.script_hash)], [g, cand])
+    swapped = make_tx(
+        TxType.ENROLLMENT,
+        key,
+        ins,
+        [*change, TxOutput(net.anc, minimum, cand.script_hash)],
+        [g, cand],
+    )
     assert change and net.rejected([swapped]) == {0: "enrollment-deposit"}
     (ans_coin, ans_value) = net.coins_of(g.script_hash, net.ans)[0]
     ins, change = net.fund(g, net.anc, enroll_fee)
     in_ans = make_tx(
-        TxType.ENROLLMENT, key, [ans_coin, *ins],
-        [TxOutput(net.ans, ans_value, cand.script_hash), *change], [g, cand],
+        TxType.ENROLLMENT,
+        key,
+        [ans_coin, *ins],
+        [TxOutput(net.ans, ans_value, cand.script_hash), *change],
+        [g, cand],
     )
     assert net.rejected([in_ans]) == {0: "enrollment-deposit"}
     # The enrollee must be a key, and must sign.
-    nokey = net.paid_tx(TxType.ENROLLMENT, {"public_key": b"\x00"}, g, [TxOutput(net.anc, minimum, cand.script_hash)], enroll_fee, [])
+    nokey = net.paid_tx(
+        TxType.ENROLLMENT,
+        {"public_key": b"\x00"},
+        g,
+        [TxOutput(net.anc, minimum, cand.script_hash)],
+        enroll_fee,
+        [],
+    )
     assert net.rejected([nokey]) == {0: "enrollment-key"}
-    unsigned = net.paid_tx(TxType.ENROLLMENT, key, g, [TxOutput(net.anc, minimum, cand.script_hash)], enroll_fee, [])
+    unsigned = net.paid_tx(
+        TxType.ENROLLMENT, key, g, [TxOutput(net.anc, minimum, cand.script_hash)], enroll_fee, []
+    )
     assert net.rejected([unsigned]) == {0: "witness-set"}
     tx = enroll(net, cand, deposit=minimum + 1)
     net.produce([tx])
@@ -1081,11 +1229,22 @@ def test_enrollment_rules(net: Devnet) -> None:
     assert net.state.engine.election_state == (0, 0)
 
 
-def vote_tx(net: Devnet, voter: Account, enrollments: Sequence[UInt256], ans_coins: Sequence[tuple[CoinReference, int]], *, outputs: Sequence[TxOutput] | None = None) -> Transaction:
+def vote_tx(
+    net: Devnet,
+    voter: Account,
+    enrollments: Sequence[UInt256],
+    ans_coins: Sequence[tuple[CoinReference, int]],
+    *,
+    outputs: Sequence[TxOutput] | None = None,
+) -> Transaction:
     total = sum(v for _, v in ans_coins)
     outs = [TxOutput(net.ans, total, voter.script_hash)] if outputs is None else list(outputs)
     return net.paid_tx(
-        TxType.VOTING, {"enrollments": list(enrollments)}, voter, outs, fee(net, "voting"),
+        TxType.VOTING,
+        {"enrollments": list(enrollments)},
+        voter,
+        outs,
+        fee(net, "voting"),
         extra_inputs=[c for c, _ in ans_coins],
     )
 
@@ -1118,9 +1277,15 @@ def test_election_follows_the_votes(net: Devnet) -> None:
     v1_ans = net.coins_of(v1.script_hash, net.ans)
     e1b = enroll(net, c1)  # the same key enrolled a second time
     net.produce([e1b])
-    assert net.rejected([vote_tx(net, v1, [e1.hash, e1b.hash], v1_ans)]) == {0: "voting-duplicate-key"}
-    assert net.rejected([vote_tx(net, v1, [e1.hash, setup.hash], v1_ans)]) == {0: "voting-inactive-candidate"}
-    assert net.rejected([vote_tx(net, v1, [UInt256(bytes(32))], v1_ans)]) == {0: "voting-inactive-candidate"}
+    assert net.rejected([vote_tx(net, v1, [e1.hash, e1b.hash], v1_ans)]) == {
+        0: "voting-duplicate-key"
+    }
+    assert net.rejected([vote_tx(net, v1, [e1.hash, setup.hash], v1_ans)]) == {
+        0: "voting-inactive-candidate"
+    }
+    assert net.rejected([vote_tx(net, v1, [UInt256(bytes(32))], v1_ans)]) == {
+        0: "voting-inactive-candidate"
+    }
     no_ans = vote_tx(net, v1, [e1.hash], [], outputs=[])
     assert net.rejected([no_ans]) == {0: "voting-no-ans"}
     # ANS paid to the voter but not in the vote's outputs does not count.
@@ -1132,12 +1297,23 @@ def test_election_follows_the_votes(net: Devnet) -> None:
     with pytest.raises(ValueError):
         make_tx(TxType.VOTING, {"enrollments": [e1.hash, e1.hash]}, [], [], [])
     with pytest.raises(ValueError):
-        make_tx(TxType.VOTING, {"enrollments": [UInt256(i.to_bytes(32, "little")) for i in range(1025)]}, [], [], [])
+        make_tx(
+            TxType.VOTING,
+            {"enrollments": [UInt256(i.to_bytes(32, "little")) for i in range(1025)]},
+            [],
+            [],
+            [],
+        )
 
     # V1 (30 shares) votes C1, C2; V2 (50 shares) votes C2, C3.
     vote1 = vote_tx(net, v1, [e1.hash, e2.hash], v1_ans)
     vote2 = vote_tx(net, v2, [e2.hash, e3.hash], net.coins_of(v2.script_hash, net.ans))
-    built = net.produce([vote1, vote2])
+    built = net.build([vote1, vote2])
+    assert built.rejected == []
+    unchanged = election.next_consensus(standby)
+    assert built.block.header.next_consensus != unchanged
+    net.reject(net.reassemble(built.block, next_consensus=unchanged), "block-next-consensus")
+    net.apply(built.raw)
     ballots = [(30, [keys[c1], keys[c2]]), (50, [keys[c2], keys[c3]])]
     active = [keys[c1], keys[c2], keys[c3]]
     expected = election.elect(ballots, active, standby)
@@ -1156,7 +1332,13 @@ def test_election_follows_the_votes(net: Devnet) -> None:
     net.apply(nxt.raw)
 
     # C3 withdraws: spending its enrollment's output 0.
-    withdraw = make_tx(TxType.CONTRACT, {}, [ref(e3, 0)], [TxOutput(net.anc, net.deposit * FIXED8, c3.script_hash)], [c3])
+    withdraw = make_tx(
+        TxType.CONTRACT,
+        {},
+        [ref(e3, 0)],
+        [TxOutput(net.anc, net.deposit * FIXED8, c3.script_hash)],
+        [c3],
+    )
     built = net.produce([withdraw])
     active = [keys[c1], keys[c2]]
     expected = election.elect(ballots, active, standby)
@@ -1170,7 +1352,9 @@ def test_election_follows_the_votes(net: Devnet) -> None:
     # V1 spends its vote's ANS: the ballot's weight is gone.
     (v1_vote_coin, v1_value) = net.coins_of(v1.script_hash, net.ans)[0]
     assert v1_vote_coin.prev_hash == vote1.hash
-    cancel = make_tx(TxType.CONTRACT, {}, [v1_vote_coin], [TxOutput(net.ans, v1_value, v1.script_hash)], [v1])
+    cancel = make_tx(
+        TxType.CONTRACT, {}, [v1_vote_coin], [TxOutput(net.ans, v1_value, v1.script_hash)], [v1]
+    )
     built = net.produce([cancel])
     ballots = [(50, [keys[c2], keys[c3]])]
     expected = election.elect(ballots, active, standby)
@@ -1189,25 +1373,52 @@ def test_vote_weight_counts_its_ans_outputs_and_ties_break_by_key(net: Devnet) -
     net.hold_keys([*c1.secrets, *c2.secrets])
     e1 = enroll(net, c1)
     e2 = enroll(net, c2, exclude=e1.inputs)
-    setup = net.contract(g, [(net.ans, 10 * FIXED8, voter.script_hash), (net.anc, anc(5), voter.script_hash)], exclude=[*e1.inputs, *e2.inputs])
+    setup = net.contract(
+        g,
+        [(net.ans, 10 * FIXED8, voter.script_hash), (net.anc, anc(5), voter.script_hash)],
+        exclude=[*e1.inputs, *e2.inputs],
+    )
     net.produce([e1, e2, setup])
     coins = net.coins_of(voter.script_hash, net.ans)
     # Ten shares as 4 + 6 in two outputs: weight 10 on each of C1 and C2 → a tie, count 2.
-    vote = vote_tx(net, voter, [e1.hash, e2.hash], coins, outputs=[
-        TxOutput(net.ans, 4 * FIXED8, voter.script_hash), TxOutput(net.ans, 6 * FIXED8, voter.script_hash),
-    ])
+    vote = vote_tx(
+        net,
+        voter,
+        [e1.hash, e2.hash],
+        coins,
+        outputs=[
+            TxOutput(net.ans, 4 * FIXED8, voter.script_hash),
+            TxOutput(net.ans, 6 * FIXED8, voter.script_hash),
+        ],
+    )
     net.produce([vote])
     ballots = [(10, [c1.public_key, c2.public_key])]
     expected = election.elect(ballots, [c1.public_key, c2.public_key], standby)
     assert sorted(expected) == sorted([c1.public_key, c2.public_key])
     assert list(net.state.engine.bookkeepers) == expected
     # Spending the 6-share output leaves weight 4 — still a ballot.
-    net.produce([make_tx(TxType.CONTRACT, {}, [ref(vote, 1)], [TxOutput(net.ans, 6 * FIXED8, voter.script_hash)], [voter])])
+    net.produce(
+        [
+            make_tx(
+                TxType.CONTRACT,
+                {},
+                [ref(vote, 1)],
+                [TxOutput(net.ans, 6 * FIXED8, voter.script_hash)],
+                [voter],
+            )
+        ]
+    )
     assert net.state.engine.election_state == (2, 1)
     # A second, one-candidate ballot of 8 for C2 → weights: k=1 w=8, k=2 w=4 → W=12, band [3,9]:
     # k=1 covers [0,8) → 5, k=2 covers [8,12) → 1 → mean (5 + 2) / 6 → 1; C2 ranks first.
     rich = acct("rich")
-    net.produce([net.contract(g, [(net.ans, 8 * FIXED8, rich.script_hash), (net.anc, anc(2), rich.script_hash)])])
+    net.produce(
+        [
+            net.contract(
+                g, [(net.ans, 8 * FIXED8, rich.script_hash), (net.anc, anc(2), rich.script_hash)]
+            )
+        ]
+    )
     net.produce([vote_tx(net, rich, [e2.hash], net.coins_of(rich.script_hash, net.ans))])
     ballots = [(4, [c1.public_key, c2.public_key]), (8, [c2.public_key])]
     expected = election.elect(ballots, [c1.public_key, c2.public_key], standby)
@@ -1221,27 +1432,70 @@ def test_vote_weight_counts_its_ans_outputs_and_ties_break_by_key(net: Devnet) -
 # Agency (SPEC §8): one valid match and violations through the engine.
 
 
-def order_message(asset: UInt256, value_asset: UInt256, agent: UInt160, amount: int, price: int, client: UInt160, inputs: Sequence[CoinReference]) -> bytes:
+def order_message(
+    asset: UInt256,
+    value_asset: UInt256,
+    agent: UInt160,
+    amount: int,
+    price: int,
+    client: UInt160,
+    inputs: Sequence[CoinReference],
+) -> bytes:
     """SPEC §8's signed form of an order."""
     assert len(inputs) < 0xFD
-    return b"".join([
-        asset.to_bytes(), value_asset.to_bytes(), agent.to_bytes(),
-        amount.to_bytes(8, "little", signed=True), price.to_bytes(8, "little", signed=True),
-        client.to_bytes(), bytes([len(inputs)]), *(i.to_bytes() for i in inputs),
-    ])
+    return b"".join(
+        [
+            asset.to_bytes(),
+            value_asset.to_bytes(),
+            agent.to_bytes(),
+            amount.to_bytes(8, "little", signed=True),
+            price.to_bytes(8, "little", signed=True),
+            client.to_bytes(),
+            bytes([len(inputs)]),
+            *(i.to_bytes() for i in inputs),
+        ]
+    )
 
 
-def order(asset: UInt256, value_asset: UInt256, agent: UInt160, amount: int, price: int, client: Account, inputs: Sequence[CoinReference], signers: Sequence[Account]) -> dict[str, Any]:
+def order(
+    asset: UInt256,
+    value_asset: UInt256,
+    agent: UInt160,
+    amount: int,
+    price: int,
+    client: Account,
+    inputs: Sequence[CoinReference],
+    signers: Sequence[Account],
+) -> dict[str, Any]:
     message = order_message(asset, value_asset, agent, amount, price, client.script_hash, inputs)
-    unique = sorted({a.script_hash.to_bytes(): a for a in signers}.values(), key=lambda a: le_int(a.script_hash))
+    unique = sorted(
+        {a.script_hash.to_bytes(): a for a in signers}.values(), key=lambda a: le_int(a.script_hash)
+    )
     return {
-        "amount": amount, "price": price, "client": client.script_hash, "inputs": list(inputs),
+        "amount": amount,
+        "price": price,
+        "client": client.script_hash,
+        "inputs": list(inputs),
         "witnesses": [a.witness(message) for a in unique],
     }
 
 
-def agency_tx(asset: UInt256, value_asset: UInt256, agent: Account, orders: Sequence[dict[str, Any]], outputs: Sequence[TxOutput], split: dict[str, Any] | None = None, signers: Sequence[Account] | None = None) -> Transaction:
-    exclusive = {"asset_id": asset, "value_asset_id": value_asset, "agent": agent.script_hash, "orders": list(orders), "split_order": split}
+def agency_tx(
+    asset: UInt256,
+    value_asset: UInt256,
+    agent: Account,
+    orders: Sequence[dict[str, Any]],
+    outputs: Sequence[TxOutput],
+    split: dict[str, Any] | None = None,
+    signers: Sequence[Account] | None = None,
+) -> Transaction:
+    exclusive = {
+        "asset_id": asset,
+        "value_asset_id": value_asset,
+        "agent": agent.script_hash,
+        "orders": list(orders),
+        "split_order": split,
+    }
     return make_tx(TxType.AGENCY, exclusive, [], outputs, [agent] if signers is None else signers)
 
 
@@ -1249,9 +1503,11 @@ def test_agency_match_and_violations(net: Devnet) -> None:
     issuer, agent, seller, buyer = acct("issuer"), acct("agent"), acct("seller"), acct("buyer")
     usd = new_asset(net, AssetType.CURRENCY, -1, 8, issuer)
     tok = new_asset(net, AssetType.TOKEN, -1, 4, issuer)
-    net.produce([
-        issue_tx(net, [TxOutput(usd, 100 * FIXED8, buyer.script_hash)], [issuer]),
-    ])
+    net.produce(
+        [
+            issue_tx(net, [TxOutput(usd, 100 * FIXED8, buyer.script_hash)], [issuer]),
+        ]
+    )
     net.produce([issue_tx(net, [TxOutput(tok, 50 * FIXED8, seller.script_hash)], [issuer])])
     (s_coin, _) = net.coins_of(seller.script_hash, tok)[0]
     (b_coin, _) = net.coins_of(buyer.script_hash, usd)[0]
@@ -1267,8 +1523,15 @@ def test_agency_match_and_violations(net: Devnet) -> None:
     valid = agency_tx(tok, usd, agent, [sell, buy], settle)
 
     # The seller is paid 19 and the agent keeps 1: the seller's value check fails.
-    short = [*settle[:2], TxOutput(usd, 19 * FIXED8, seller.script_hash), settle[3], TxOutput(usd, FIXED8, a)]
-    assert net.rejected([agency_tx(tok, usd, agent, [sell, buy], short)]) == {0: "agency-settlement-value"}
+    short = [
+        *settle[:2],
+        TxOutput(usd, 19 * FIXED8, seller.script_hash),
+        settle[3],
+        TxOutput(usd, FIXED8, a),
+    ]
+    assert net.rejected([agency_tx(tok, usd, agent, [sell, buy], short)]) == {
+        0: "agency-settlement-value"
+    }
     # Two sells: one-sided.
     sell2 = order(tok, usd, a, -10 * FIXED8, 2 * FIXED8, buyer, [b_coin], [buyer])
     assert net.rejected([agency_tx(tok, usd, agent, [sell, sell2], settle)]) == {
@@ -1276,13 +1539,21 @@ def test_agency_match_and_violations(net: Devnet) -> None:
     }
     # An order without its owner's witness.
     bare = dict(buy, witnesses=[])
-    assert net.rejected([agency_tx(tok, usd, agent, [sell, bare], settle)]) == {0: "agency-order-witnesses"}
+    assert net.rejected([agency_tx(tok, usd, agent, [sell, bare], settle)]) == {
+        0: "agency-order-witnesses"
+    }
     # The value asset must be a Currency.
-    assert net.rejected([agency_tx(usd, tok, agent, [sell, buy], settle)]) == {0: "agency-value-asset-not-currency"}
+    assert net.rejected([agency_tx(usd, tok, agent, [sell, buy], settle)]) == {
+        0: "agency-value-asset-not-currency"
+    }
     # The Agent signs the transaction.
-    assert net.rejected([agency_tx(tok, usd, agent, [sell, buy], settle, signers=[])]) == {0: "witness-set"}
+    assert net.rejected([agency_tx(tok, usd, agent, [sell, buy], settle, signers=[])]) == {
+        0: "witness-set"
+    }
     # Order inputs are inputs: an order spending a coin another transaction spends conflicts.
-    spend_seller = make_tx(TxType.CONTRACT, {}, [s_coin], [TxOutput(tok, 50 * FIXED8, seller.script_hash)], [seller])
+    spend_seller = make_tx(
+        TxType.CONTRACT, {}, [s_coin], [TxOutput(tok, 50 * FIXED8, seller.script_hash)], [seller]
+    )
     assert net.rejected([spend_seller, valid]) == {1: "spent-or-missing-input"}
     # A forged order signature passes assembly but not the block's signature check.
     forged_w = Witness(b"\x40" + bytes(64), seller.script)
@@ -1341,6 +1612,23 @@ def test_vote_ties_and_repeated_votes(net: Devnet) -> None:
     ballots = [(5, [c1.public_key]), (2, [c2.public_key]), (3, [c2.public_key])]
     expected = election.elect(ballots, [c1.public_key, c2.public_key], standby)
     assert expected == [sort_keys([c1.public_key, c2.public_key])[0]]
+    assert list(net.state.engine.bookkeepers) == expected
+    net.produce()
+    # A ballot of 10 for both: k=1 weighs 10, k=2 weighs 10; the band [5, 15] holds 5 of each,
+    # mean 1.5, rounded half up: two bookkeepers, C1 and C2 tied at 15 (key order).
+    v3 = acct("voter 3")
+    net.produce(
+        [
+            net.contract(
+                g, [(net.ans, 10 * FIXED8, v3.script_hash), (net.anc, anc(2), v3.script_hash)]
+            )
+        ]
+    )
+    net.produce([vote_tx(net, v3, [e1.hash, e2.hash], net.coins_of(v3.script_hash, net.ans))])
+    ballots.append((10, [c1.public_key, c2.public_key]))
+    assert election.bookkeeper_count(ballots, 1) == 2
+    expected = election.elect(ballots, [c1.public_key, c2.public_key], standby)
+    assert expected == sort_keys([c1.public_key, c2.public_key])
     assert list(net.state.engine.bookkeepers) == expected
     net.produce()
 
@@ -1412,3 +1700,22 @@ def test_rules_hold_after_reopening_the_store(net: Devnet) -> None:
     assert net.state.engine.election_state == (1, 0)
     assert list(net.state.engine.bookkeepers) == net.standby_keys
     net.produce()
+
+
+def test_transactions_may_spend_outputs_of_earlier_ones_in_the_block(net: Devnet) -> None:
+    g, alice, bob = net.genesis_holder, acct("alice"), acct("bob")
+    first = net.contract(g, [(net.anc, anc(1), alice.script_hash)])
+    second = make_tx(
+        TxType.CONTRACT, {}, [ref(first, 0)], [TxOutput(net.anc, anc(1), bob.script_hash)], [alice]
+    )
+    # Assembly leaves no trace: the same candidates can be proposed again and again.
+    before = net.snapshot()
+    assert net.rejected([second, first]) == {0: "spent-or-missing-input"}
+    assert net.rejected([first, second]) == {}
+    assert net.snapshot() == before
+    built = net.build([first, second])
+    raw = net.reassemble(built.block, [built.block.transactions[0], second, first])
+    assert net.reject(raw, "spent-or-missing-input").tx_index == 1
+    net.apply(built.raw)
+    assert net.balance(bob.script_hash, net.anc) == anc(1)
+    assert net.balance(alice.script_hash, net.anc) == 0

@@ -278,6 +278,19 @@ pub(super) fn check_tx(
             ballot = Some((txid, check_vote(view, enrollments, tx)?));
         }
         Exclusive::Agency(d) => {
+            // Only standard scripts can be evaluated (no VM): an order's witness must be one.
+            for (o, order) in d.orders.iter().enumerate() {
+                if let Some(w) = order.witnesses.iter().position(|w| {
+                    classify_verification(&w.verification) == ScriptClass::NonStandard
+                }) {
+                    return Err(violation(
+                        "witness-nonstandard",
+                        format!(
+                            "order {o} witness {w} is not a standard signature or multisig script"
+                        ),
+                    ));
+                }
+            }
             let outcome = check_agency(tx, d, &own, &order_coins, view)?;
             required.extend(outcome.tx_signers);
             if let Some(s) = CarriedSplit::of_transaction(tx) {
