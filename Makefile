@@ -11,7 +11,7 @@ export CARGO_TERM_COLOR := never
 FUZZ_SECONDS ?= 20
 BLOCKS := $(sort $(wildcard $(ANTSHARES_SHARED)/vectors/blocks/*.hex))
 
-.PHONY: test demo build venv lint rust-test py-test fuzz-smoke fuzz bench clean
+.PHONY: test demo build venv lint rust-test py-test fuzz-smoke fuzz soak bench clean
 
 $(VENV)/.installed: requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,12 @@ demo: build
 	scripts/demo-devnet.sh
 	@echo "== MainNet genesis, rebuilt from the standby keys =="
 	$(VENV)/bin/antshares genesis --network mainnet | head -2
+
+# Crash-safety soak: SIGKILL `antshares chain import` at SOAK_KILLS random moments, restarting it
+# each time and checking the store against a reference import (`make test` does 20 kills).
+SOAK_KILLS ?= 200
+soak: build
+	CRASH_KILLS=$(SOAK_KILLS) $(PY) -m pytest -q -s tests/test_crash_import.py -k sigkill
 
 bench: build
 	$(VENV)/bin/antshares bench

@@ -81,7 +81,7 @@ def holders() -> tuple[HolderIndex, list[int]]:
     return index, list(itertools.accumulate(v for _, v in index.items()))
 
 
-RANDOMS = [random.Random(2).randbytes(32) for _ in range(1024)]
+RANDOMS = [random.Random(2).randbytes(32) for _ in range(1 << 16)]  # paths not all cached
 
 
 @pytest.mark.benchmark(group="lottery-draw-1e6-holders")

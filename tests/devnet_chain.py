@@ -343,8 +343,8 @@ class Devnet:
         """Apply a block that must break `rule`: nothing may change."""
         before = self.snapshot()
         result = self.state.apply_blocks([raw], verify_signatures=verify)
-        assert result.applied == 0
         assert result.error is not None, f"the block was accepted, expected {rule}"
+        assert result.applied == 0
         assert result.error.rule == rule, f"{result.error.rule}: {result.error.detail}"
         assert self.snapshot() == before
         return result.error

@@ -319,6 +319,19 @@ def test_miner_inputs(net: Devnet) -> None:
     net.apply(built.raw)
 
 
+def test_miner_transaction_size(net: Devnet) -> None:
+    """SPEC §4: transactions of at most 1 MB — the MinerTransaction is one too."""
+    built = net.build()
+    miner = built.block.transactions[0]
+    padded = [TxAttribute(REMARK, bytes([i]) * 65535) for i in range(16)]
+    big = replace_tx(miner, attributes=padded)
+    assert big.size > MB
+    net.reject(net.reassemble(built.block, [big]), "tx-size")
+    fits = replace_tx(miner, attributes=padded[:15])
+    assert fits.size <= MB
+    net.apply(net.reassemble(built.block, [fits]))
+
+
 def test_miner_outputs(net: Devnet) -> None:
     built = net.build()
     miner = built.block.transactions[0]
@@ -523,8 +536,15 @@ def test_unknown_asset(net: Devnet) -> None:
     )
     assert net.rejected([forged]) == {0: "unknown-asset"}
     # A registered asset's id is known once its Register is in the chain (even in the same block).
-    reg = register_tx(net, acct("owner"), acct("admin"), AssetType.TOKEN, -1, 8)
-    assert net.rejected([reg]) == {}
+    admin = acct("admin")
+    reg = register_tx(net, acct("owner"), admin, AssetType.TOKEN, -1, 8)
+    pay = [TxOutput(reg.hash, FIXED8, g.script_hash)]
+    iss = net.paid_tx(
+        TxType.ISSUE, {}, g, pay, fee(net, "issue"), signers=[admin], exclude=reg.inputs
+    )
+    assert net.rejected([iss, reg]) == {0: "unknown-asset"}
+    net.produce([reg, iss])
+    assert net.balance(g.script_hash, reg.hash) == FIXED8
 
 
 def test_output_value_is_checked_by_the_decoder(net: Devnet) -> None:
@@ -884,6 +904,15 @@ def test_unlimited_asset_and_issue_nothing(net: Devnet) -> None:
     again = issue_tx(net, [TxOutput(token, 10**17, alice.script_hash)], [admin])
     net.produce([again])
     assert net.balance(alice.script_hash, token) == 2 * 10**17
+    # Two assets in one Issue: both Admins sign, the service fee is paid once.
+    admin2 = acct("admin 2")
+    other = new_asset(net, AssetType.TOKEN, 10 * FIXED8, 0, admin2)
+    both = [TxOutput(token, FIXED8, alice.script_hash), TxOutput(other, FIXED8, alice.script_hash)]
+    assert net.rejected([issue_tx(net, both, [admin])]) == {0: "witness-set"}
+    assert net.rejected([issue_tx(net, both, [admin2])]) == {0: "witness-set"}
+    burned = net.state.engine.totals[1]
+    net.produce([issue_tx(net, both, [admin, admin2])])
+    assert net.state.engine.totals[1] == burned + fee(net, "issue")
     # "Unlimited" still counts in 64 bits: a total past 2^63 - 1 satoshi cannot be issued.
     huge = [TxOutput(token, 5 * 10**18, alice.script_hash)] * 2
     assert net.rejected([issue_tx(net, huge, [admin])]) == {0: "issue-cap"}
@@ -957,7 +986,6 @@ def test_witness_nonstandard(net: Devnet) -> None:
 
 def test_share_moves_need_the_admin_and_the_receiver(net: Devnet) -> None:
     company, alice, bob = acct("company"), acct("alice"), acct("bob")
-    g = net.genesis_holder
     share = new_asset(net, AssetType.SHARE, 1000 * FIXED8, 0, company)
     out = [TxOutput(share, 100 * FIXED8, alice.script_hash)]
     # Issue of a Share: the Admin and the receiver (DutyFlag) sign.
@@ -973,7 +1001,6 @@ def test_share_moves_need_the_admin_and_the_receiver(net: Devnet) -> None:
     for signers in ([alice, bob], [alice, company], [bob, company]):
         tx = make_tx(TxType.CONTRACT, {}, [coin], moved, signers)
         assert net.rejected([tx]) == {0: "witness-set"}, signers
-    # Paying the seller's ANC fee too does not change who must sign.
     net.produce([make_tx(TxType.CONTRACT, {}, [coin], moved, [alice, bob, company])])
     assert net.balance(bob.script_hash, share) == 40 * FIXED8
     # Bob moves all of his back: the company signs again (receiver alice too).
@@ -983,7 +1010,7 @@ def test_share_moves_need_the_admin_and_the_receiver(net: Devnet) -> None:
         0: "witness-set"
     }
     net.produce([make_tx(TxType.CONTRACT, {}, [bcoin], back, [bob, alice, company])])
-    del g
+    assert net.balance(alice.script_hash, share) == 100 * FIXED8
 
 
 def test_invoice_receivers_sign_but_not_the_admin(net: Devnet) -> None:
@@ -1053,9 +1080,17 @@ def test_tx_size(net: Devnet) -> None:
     tx = make_tx(TxType.CONTRACT, {}, [], [], [], attributes=big)
     assert tx.size > MB
     assert net.rejected([tx]) == {0: "tx-size"}
-    fits = make_tx(TxType.CONTRACT, {}, [], [], [], attributes=big[:15])
-    assert fits.size <= MB
-    net.produce([fits])
+
+    # At most 1 MB: exactly 2^20 bytes is fine, one more is not.
+    def sized(n: int) -> Transaction:
+        return make_tx(
+            TxType.CONTRACT, {}, [], [], [], attributes=[*big[:15], TxAttribute(REMARK, b"z" * n)]
+        )
+
+    n = 1000 + MB - sized(1000).size
+    assert sized(n).size == MB and sized(n + 1).size == MB + 1
+    assert net.rejected([sized(n + 1)]) == {0: "tx-size"}
+    net.produce([sized(n)])
 
 
 def test_tx_duplicate_inputless(net: Devnet) -> None:
@@ -1073,6 +1108,9 @@ def test_tx_duplicate_inputless(net: Devnet) -> None:
     assert net.reject(raw, "tx-duplicate").tx_index == 1
     net.apply(built.raw)
     net.produce([other])
+    # The genesis's input-less Register and Issue transactions cannot be replayed.
+    genesis = net.state.genesis.transactions
+    assert net.rejected(genesis[1:]) == {0: "tx-duplicate", 1: "tx-duplicate", 2: "tx-duplicate"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1114,7 +1152,11 @@ def test_lottery_follows_the_cumulative_balance_rule(tmp_path: Path) -> None:
         bob.script_hash.to_bytes(): 60_000_000,
     }
     winners = set()
-    for _ in range(16):
+    for i in range(16):
+        if i == 8:  # the holder index reloaded from the store draws the same way
+            counts = d.state.engine.holders
+            d.reopen()
+            assert d.state.engine.holders == counts
         holders = d.ans_holders()
         minted, burned = d.state.engine.totals
         built = d.produce()
@@ -1560,7 +1602,7 @@ def test_agency_match_and_violations(net: Devnet) -> None:
     forged = agency_tx(tok, usd, agent, [dict(sell, witnesses=[forged_w]), buy], settle)
     built = net.build([forged])
     assert built.rejected == []
-    net.reject(built.raw, "witness-signature")
+    assert net.reject(built.raw, "witness-signature").tx_index == 1
 
     net.produce([valid])
     assert net.balance(buyer.script_hash, tok) == 10 * FIXED8
@@ -1700,6 +1742,13 @@ def test_rules_hold_after_reopening_the_store(net: Devnet) -> None:
     assert net.state.engine.election_state == (1, 0)
     assert list(net.state.engine.bookkeepers) == net.standby_keys
     net.produce()
+    net.reopen()
+    # Withdrawing after another reload: output 0 of the enrollment loaded from the store.
+    deposit = TxOutput(net.anc, net.deposit * FIXED8, cand.script_hash)
+    net.produce([make_tx(TxType.CONTRACT, {}, [ref(e, 0)], [deposit], [cand])])
+    assert net.state.engine.election_state == (0, 0)
+    stale = vote_tx(net, voter, [e.hash], net.coins_of(voter.script_hash, net.ans))
+    assert net.rejected([stale]) == {0: "voting-inactive-candidate"}
 
 
 def test_transactions_may_spend_outputs_of_earlier_ones_in_the_block(net: Devnet) -> None:
@@ -1719,3 +1768,89 @@ def test_transactions_may_spend_outputs_of_earlier_ones_in_the_block(net: Devnet
     net.apply(built.raw)
     assert net.balance(bob.script_hash, net.anc) == anc(1)
     assert net.balance(alice.script_hash, net.anc) == 0
+
+
+def test_agency_partial_fill_carries_over(net: Devnet) -> None:
+    """A SplitOrder's outputs are spent by a later Agency transaction of the same pair and agent
+    as one more order, without the client's signature; the record survives a reload."""
+    issuer, agent = acct("issuer"), acct("agent")
+    seller, buyer, buyer2 = acct("seller"), acct("buyer"), acct("buyer 2")
+    usd = new_asset(net, AssetType.CURRENCY, -1, 8, issuer)
+    tok = new_asset(net, AssetType.TOKEN, -1, 4, issuer)
+    net.produce(
+        [
+            issue_tx(
+                net,
+                [
+                    TxOutput(usd, 100 * FIXED8, buyer.script_hash),
+                    TxOutput(usd, 10 * FIXED8, buyer2.script_hash),
+                    TxOutput(tok, 50 * FIXED8, seller.script_hash),
+                ],
+                [issuer],
+            )
+        ]
+    )
+    net.produce([net.contract(net.genesis_holder, [(net.anc, anc(1), agent.script_hash)])])
+    a = agent.script_hash
+    (s_coin, _) = net.coins_of(seller.script_hash, tok)[0]
+    (b_coin, _) = net.coins_of(buyer.script_hash, usd)[0]
+    sell = order(tok, usd, a, -10 * FIXED8, 2 * FIXED8, seller, [s_coin], [seller])
+    buy = order(tok, usd, a, 6 * FIXED8, 2 * FIXED8, buyer, [b_coin], [buyer])
+    outputs = [
+        TxOutput(tok, 6 * FIXED8, buyer.script_hash),
+        TxOutput(tok, 44 * FIXED8, seller.script_hash),
+        TxOutput(usd, 12 * FIXED8, seller.script_hash),
+        TxOutput(usd, 88 * FIXED8, buyer.script_hash),
+    ]
+    split = {"amount": -4 * FIXED8, "price": 2 * FIXED8, "client": seller.script_hash}
+    assert net.rejected([agency_tx(tok, usd, agent, [sell, buy], outputs)]) == {
+        0: "agency-missing-split"
+    }
+    wrong = dict(split, amount=-3 * FIXED8)
+    assert net.rejected([agency_tx(tok, usd, agent, [sell, buy], outputs, wrong)]) == {
+        0: "agency-split-amount"
+    }
+    first = agency_tx(tok, usd, agent, [sell, buy], outputs, split)
+    net.produce([first])
+    net.reopen()
+
+    # The seller's 44 TOK (output 1) carry the unfilled 4 TOK at 2 USD to the next match.
+    (b2_coin, _) = net.coins_of(buyer2.script_hash, usd)[0]
+    buy2 = order(tok, usd, a, 4 * FIXED8, 2 * FIXED8, buyer2, [b2_coin], [buyer2])
+    (fee_coin, fee_value) = net.coins_of(a, net.anc)[0]
+    settle = [
+        TxOutput(tok, 4 * FIXED8, buyer2.script_hash),
+        TxOutput(tok, 40 * FIXED8, seller.script_hash),
+        TxOutput(usd, 8 * FIXED8, seller.script_hash),
+        TxOutput(usd, 2 * FIXED8, buyer2.script_hash),
+        TxOutput(net.anc, fee_value - 1000, a),
+    ]
+    exclusive = {
+        "asset_id": tok,
+        "value_asset_id": usd,
+        "agent": a,
+        "orders": [buy2],
+        "split_order": None,
+    }
+    carried = [ref(first, 1), fee_coin]
+    # The seller does not sign again; the agent signs for itself and its own ANC.
+    second = make_tx(TxType.AGENCY, exclusive, carried, settle, [agent])
+    with_seller = make_tx(TxType.AGENCY, exclusive, carried, settle, [agent, seller])
+    assert net.rejected([with_seller]) == {0: "witness-set"}
+    # Carried over, the seller's 44 TOK may only sell 4: keeping back 3 instead of 4 is theft.
+    greedy = [*settle[:1], TxOutput(tok, 39 * FIXED8, seller.script_hash), *settle[2:]]
+    greedy_tx = make_tx(
+        TxType.AGENCY,
+        exclusive,
+        carried,
+        [*greedy, TxOutput(tok, FIXED8, buyer2.script_hash)],
+        [agent],
+    )
+    assert net.rejected([greedy_tx]) == {0: "agency-settlement-asset"}
+    built = net.produce([second])
+    keeper = Account.single(net.bookkeeper_secrets[0]).script_hash
+    assert built.block.transactions[0].outputs[1:] == [TxOutput(net.anc, 1000, keeper)]
+    assert net.balance(seller.script_hash, tok) == 40 * FIXED8
+    assert net.balance(seller.script_hash, usd) == 20 * FIXED8
+    assert net.balance(buyer.script_hash, tok) == 6 * FIXED8
+    assert net.balance(buyer2.script_hash, tok) == 4 * FIXED8

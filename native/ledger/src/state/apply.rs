@@ -313,6 +313,13 @@ impl Ledger {
         }
         let txs = &block.block.transactions;
         let (miner, beacon) = miner_of(txs).map_err(fail)?;
+        check_miner_size(block.spans[0].full().len(), beacon).map_err(|v| BlockError {
+            height,
+            block_hash: Some(block.hash),
+            tx_index: Some(0),
+            txid: Some(block.txids[0]),
+            violation: v,
+        })?;
         let random = self.block_random(&beacon.secrets).map_err(fail)?;
         check_dealings(&beacon.dealings, self.bookkeepers.len()).map_err(fail)?;
         if header.consensus_data != header_nonce(&random) {
@@ -607,6 +614,40 @@ impl Ledger {
 }
 
 /// The block's MinerTransaction (first, only one, version 1 with beacon data, no inputs).
+/// The 1 MB transaction limit (SPEC §4) for a MinerTransaction, not counting its beacon
+/// evidence: that grows with the bookkeeper count (≈ 11.5 MB of commitments at N = 1024) and
+/// is bounded by the codec's caps instead.
+fn check_miner_size(size: usize, beacon: &BeaconData) -> Result<(), Violation> {
+    let var_int = |n: usize| {
+        if n < 0xfd {
+            1
+        } else if n <= 0xffff {
+            3
+        } else {
+            5
+        }
+    };
+    let evidence: usize = var_int(beacon.dealings.len())
+        + beacon
+            .dealings
+            .iter()
+            .map(|d| 2 + var_int(d.commitments.len()) + 33 * d.commitments.len())
+            .sum::<usize>()
+        + var_int(beacon.secrets.len())
+        + 34 * beacon.secrets.len();
+    let rest = size.saturating_sub(evidence);
+    if rest > super::tx::MAX_TX_SIZE {
+        return Err(violation(
+            "tx-size",
+            format!(
+                "the MinerTransaction is {rest} bytes without its beacon evidence, the limit is {}",
+                super::tx::MAX_TX_SIZE
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn miner_of(txs: &[Transaction]) -> Result<(&Transaction, &BeaconData), Violation> {
     let miner = txs
         .first()
