@@ -369,6 +369,7 @@ def test_state_tables_are_the_ledger_state() -> None:
         b"ballots",
         b"totals",
         b"bookkeepers",
+        b"agency_splits",
     ]
 
 

@@ -308,11 +308,6 @@ def resume_to_the_end(chain: Chain, data_dir: Path) -> None:
         pytest.param(bad_length, id="bad-length"),
     ],
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="importer bug: a ChainFileError raised while reading the files drops the batch"
-    " being prepared and the blocks read after it (import_chain does not apply them first)",
-)
 def test_damaged_chain_file_stops_at_the_last_good_block(
     chain: Chain, tmp_path: Path, damage: Callable[[bytes, int, bytes], bytes]
 ) -> None:

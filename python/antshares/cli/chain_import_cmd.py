@@ -134,4 +134,7 @@ def run(args: argparse.Namespace) -> int:
     if stats.error is not None:
         report_error(COMMAND, f"stopped: {stats.error}")
         return EXIT_FAILURE
+    if stats.file_error is not None:
+        report_error(COMMAND, f"stopped: {stats.file_error}")
+        return EXIT_FAILURE
     return EXIT_OK

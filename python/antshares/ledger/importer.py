@@ -22,7 +22,7 @@ from pathlib import Path
 
 from antshares_native._native import PreparedBlocks, prepare_blocks
 
-from antshares.chain.files import iter_chain_file
+from antshares.chain.files import ChainFileError, iter_chain_file
 from antshares.core import UInt256
 from antshares.ledger.chainstate import ChainState, RuleError
 
@@ -52,6 +52,10 @@ class ImportStats:
     skipped: int = 0
     trusted_blocks: int = 0
     error: RuleError | None = None
+    """The block that broke a rule (the blocks before it are committed)."""
+    file_error: str | None = None
+    """The files could not be read past some point (truncated, corrupt): every whole block
+    before it is imported, then the import stops with this message."""
 
 
 def block_hash(raw: bytes) -> bytes:
@@ -104,7 +108,18 @@ def _batches(
     batch: list[bytes] = []
     batch_verify = True
     size = 0
-    for raw in _blocks(paths):
+    last_height: int | None = start_tip
+    blocks = _blocks(paths)
+    while True:
+        try:
+            raw = next(blocks)
+        except StopIteration:
+            break
+        except ChainFileError as exc:
+            # Everything read so far is applied first; the message names where it stopped.
+            after = "" if last_height is None else f" after block {last_height}"
+            stats.file_error = f"unreadable chain file{after}: {exc}"
+            break
         height = _height(raw)
         if not started and height is not None and height <= start_tip:
             stored = state.block_at(height)
@@ -115,6 +130,7 @@ def _batches(
             stats.skipped += 1
             continue
         started = True
+        last_height = height
         verify = height is None or height > trusted_height
         if batch and verify != batch_verify:
             yield batch, batch_verify
