@@ -27,7 +27,9 @@ from .common import (
     NetworkError,
     add_network_args,
     command_group,
+    non_negative_int,
     open_node_store,
+    positive_int,
     report_error,
     resolve_network,
 )
@@ -46,26 +48,9 @@ class ExportError(Exception):
 
 
 def _height(text: str) -> int:
-    value = _non_negative(text)
+    value = non_negative_int(text)
     if value > MAX_HEIGHT:
         raise argparse.ArgumentTypeError(f"{value} is above the largest height {MAX_HEIGHT}")
-    return value
-
-
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative")
-    return value
-
-
-def _positive(text: str) -> int:
-    value = _non_negative(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError("must be at least 1")
     return value
 
 
@@ -85,7 +70,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--start", type=_height, default=0, metavar="N", help="first height (default 0)")
     p.add_argument(
         "--count",
-        type=_positive,
+        type=positive_int,
         default=None,
         metavar="N",
         help="at most N blocks (default: to the tip)",

@@ -25,19 +25,13 @@ from .common import (
     NetworkError,
     add_network_args,
     command_group,
+    positive_int,
     report_error,
     resolve_network,
 )
 from .progress import Progress
 
 COMMAND = "chain import"
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
-    return value
 
 
 def add_parser(sub: Any) -> None:
@@ -59,14 +53,14 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument(
         "--utxo-cache-mb",
-        type=_positive,
+        type=positive_int,
         default=DEFAULT_UTXO_CACHE_BYTES >> 20,
         metavar="MB",
         help=f"UTXO cache budget (default {DEFAULT_UTXO_CACHE_BYTES >> 20})",
     )
     p.add_argument(
         "--batch-blocks",
-        type=_positive,
+        type=positive_int,
         default=DEFAULT_BATCH_BLOCKS,
         metavar="N",
         help=f"blocks per atomic batch, at most (default {DEFAULT_BATCH_BLOCKS})",

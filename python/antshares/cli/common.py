@@ -24,7 +24,9 @@ __all__ = [
     "add_network_args",
     "command_group",
     "devnet_profile_path",
+    "non_negative_int",
     "open_node_store",
+    "positive_int",
     "report_error",
     "resolve_network",
 ]
@@ -131,3 +133,22 @@ def open_node_store(
 def report_error(command: str, message: object) -> None:
     """Print `antshares COMMAND: message` to stderr, the one error format of the CLI."""
     print(f"antshares {command}: {message}", file=sys.stderr)
+
+
+def non_negative_int(text: str) -> int:
+    """argparse type: an integer ≥ 0 (heights, counts)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer ≥ 1."""
+    value = non_negative_int(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value

@@ -25,19 +25,13 @@ from .common import (
     NetworkError,
     add_network_args,
     command_group,
+    positive_int,
     report_error,
     resolve_network,
 )
 from .progress import Progress
 
 ANC = 10**8
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
-    return value
 
 
 def add_parser(sub: Any) -> None:
@@ -50,8 +44,8 @@ def add_parser(sub: Any) -> None:
         " equity transfers, enrollments, votes; a lottery winner every block.",
     )
     add_network_args(g)
-    g.add_argument("--blocks", type=_positive, required=True, metavar="N")
-    g.add_argument("--txs-per-block", type=_positive, required=True, metavar="M")
+    g.add_argument("--blocks", type=positive_int, required=True, metavar="N")
+    g.add_argument("--txs-per-block", type=positive_int, required=True, metavar="M")
     g.add_argument("--out", type=Path, required=True, metavar="FILE", help="e.g. chain.acc")
     g.add_argument("--seed", default="antshares", help="workload seed (default: antshares)")
     g.add_argument("--quiet", action="store_true")
@@ -65,7 +59,7 @@ def add_parser(sub: Any) -> None:
     )
     add_network_args(r)
     r.add_argument("--block-time", type=float, default=None, metavar="S", help="default: profile")
-    r.add_argument("--blocks", type=_positive, default=None, metavar="N", help="stop after N")
+    r.add_argument("--blocks", type=positive_int, default=None, metavar="N", help="stop after N")
     r.add_argument("--workload", type=int, default=0, metavar="M", help="transactions per block")
     r.add_argument("--seed", default="antshares", help="workload seed")
     r.set_defaults(run=run_solo, network_default="devnet")
