@@ -81,7 +81,8 @@ def holders() -> tuple[HolderIndex, list[int]]:
     return index, list(itertools.accumulate(v for _, v in index.items()))
 
 
-RANDOMS = [random.Random(2).randbytes(32) for _ in range(1 << 16)]  # paths not all cached
+_DRAWS = random.Random(2)
+RANDOMS = [_DRAWS.randbytes(32) for _ in range(1 << 16)]  # distinct: paths not all cached
 
 
 @pytest.mark.benchmark(group="lottery-draw-1e6-holders")

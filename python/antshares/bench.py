@@ -313,9 +313,15 @@ def bench_ledger(blocks: int, txs_per_block: int, repeats: int) -> list[Result |
             60_000 if full else None,
             f"{trusted.seconds:.2f} s, up to the last block",
         ),
-        Figure("peak RSS, import all signatures", verified.peak_rss_bytes / mib, "MiB", None, ""),
-        Figure("peak RSS, trusted import", trusted.peak_rss_bytes / mib, "MiB", None, ""),
     ]
+    for label, run in (("import all signatures", verified), ("trusted import", trusted)):
+        anon, mapped, cache = (
+            run.end_rss_anon_bytes / mib,
+            run.end_rss_file_bytes / mib,
+            run.utxo_cache_usage[0] / mib,
+        )
+        note = f"at the end: heap {anon:.0f} MiB (UTXO cache {cache:.0f}), mapped/LMDB {mapped:.0f}"
+        rows.append(Figure(f"peak RSS, {label}", run.peak_rss_bytes / mib, "MiB", None, note))
     lottery = bl.lottery_figures()
     holders = f"{lottery.holders:,} holders"
     rows += [

@@ -161,6 +161,9 @@ class ImportRun:
     transactions: int
     signatures: int
     peak_rss_bytes: int  # the child's VmHWM (ru_maxrss): interpreter, engine, LMDB pages
+    end_rss_anon_bytes: int  # at the end: heap (engine, UTXO cache, Python objects)
+    end_rss_file_bytes: int  # at the end: mapped files (LMDB pages touched, the extension)
+    utxo_cache_usage: tuple[int, int]  # the engine's (entries, bytes) at the end
     error: str | None
 
     @property
@@ -205,6 +208,8 @@ def run_import(
             stats = profiler.runcall(work)
             profiler.dump_stats(str(profile_out))
         done = time.perf_counter()
+        usage = state.engine.utxo_cache_usage
+        status = _proc_status()
     finally:
         state.close()
     return ImportRun(
@@ -213,19 +218,31 @@ def run_import(
         blocks=stats.blocks,
         transactions=stats.transactions,
         signatures=stats.signatures,
-        peak_rss_bytes=_peak_rss_bytes(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
+        peak_rss_bytes=status.get("VmHWM")
+        or _ru_maxrss_bytes(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
+        end_rss_anon_bytes=status.get("RssAnon", 0),
+        end_rss_file_bytes=status.get("RssFile", 0),
+        utxo_cache_usage=(usage[0], usage[1]),
         error=None if stats.error is None else str(stats.error),
     )
 
 
-def _peak_rss_bytes(ru_maxrss: int) -> int:
-    """VmHWM from /proc where there is one, else ru_maxrss (KiB on Linux, bytes on macOS)."""
+def _proc_status() -> dict[str, int]:
+    """The kB fields of /proc/self/status (VmHWM, RssAnon, RssFile...) in bytes; {} elsewhere."""
+    out = {}
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
+            name, _, value = line.partition(":")
+            parts = value.split()
+            if len(parts) == 2 and parts[1] == "kB":
+                out[name] = int(parts[0]) * 1024
     except OSError:
         pass
+    return out
+
+
+def _ru_maxrss_bytes(ru_maxrss: int) -> int:
+    """ru_maxrss is KiB on Linux, bytes on macOS."""
     return ru_maxrss if sys.platform == "darwin" else ru_maxrss * 1024
 
 
@@ -242,7 +259,9 @@ def import_in_subprocess(
         out = subprocess.run(command, capture_output=True, text=True, check=False)
         if out.returncode != 0:
             raise RuntimeError(f"the import subprocess failed ({out.returncode}): {out.stderr}")
-        return ImportRun(**json.loads(out.stdout.strip().splitlines()[-1]))
+        fields = json.loads(out.stdout.strip().splitlines()[-1])
+        fields["utxo_cache_usage"] = tuple(fields["utxo_cache_usage"])
+        return ImportRun(**fields)
 
 
 # ---- the bare batch-signature baseline ----
