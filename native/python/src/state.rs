@@ -379,7 +379,8 @@ impl PyLedger {
         Ok(d)
     }
 
-    /// take_writes() -> [(table name, [(key, value or None), ...]), ...]: everything to commit.
+    /// take_writes() -> [(table name, [(key, value), ...] puts, [key, ...] deletes, bytes of
+    /// the puts), ...]: everything to commit, in one transaction.
     fn take_writes<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let writes = self
             .inner
@@ -387,16 +388,23 @@ impl PyLedger {
             .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
         let out = PyList::empty(py);
         for (table, items) in writes.into_tables() {
-            let list = PyList::empty(py);
+            let puts = PyList::empty(py);
+            let deletes = PyList::empty(py);
+            let mut size = 0usize;
             for (k, v) in items {
                 let key = PyBytes::new(py, &k);
-                let item = match v {
-                    Some(v) => PyTuple::new(py, [key.into_any(), PyBytes::new(py, &v).into_any()])?,
-                    None => PyTuple::new(py, [key.into_any(), py.None().into_bound(py)])?,
-                };
-                list.append(item)?;
+                match v {
+                    Some(v) => {
+                        size += k.len() + v.len();
+                        puts.append(PyTuple::new(
+                            py,
+                            [key.into_any(), PyBytes::new(py, &v).into_any()],
+                        )?)?;
+                    }
+                    None => deletes.append(key)?,
+                }
             }
-            out.append((table.name(), list))?;
+            out.append((table.name(), puts, deletes, size))?;
         }
         Ok(out)
     }

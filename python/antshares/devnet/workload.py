@@ -82,6 +82,7 @@ FIXED8 = 10**8
 DUTY_FLAG = 0x80
 REMARK = 0xF0  # attribute usage; makes an input-less transaction unique
 SIGNATURE_PUSH = b"\x40"  # PUSHBYTES64
+USUAL_SIGNERS = 0.9  # share of multisig signatures made by an account's first m keys
 
 # Bootstrap: outputs per fan-out transaction, ANS per account, ANS the genesis multisig keeps.
 FANOUT = 100
@@ -387,7 +388,9 @@ class Workload:
         return Account(len(self._accounts), kind, script, keys, m)
 
     def _user_accounts(self, count: int) -> list[Account]:
-        multisigs, k1s, sm2s = count // 10, count // 10, count // 12
+        # P-256 single keys dominate, as on AntShares MainNet (its only curve); 2-of-3 multisig
+        # (mixed curves), secp256k1 and SM2 accounts are there so every path is exercised.
+        multisigs, k1s, sm2s = count // 20, count // 25, count // 40
         plan = (
             [(AccountKind.P256, Curve.SECP256R1)] * (count - multisigs - k1s - sm2s)
             + [(AccountKind.SECP256K1, Curve.SECP256K1)] * k1s
@@ -708,8 +711,14 @@ class Workload:
         signers = []
         for account in self._required_signers(tx_type, spent, outputs, extra_signers):
             keys = account.keys
-            if account.m < len(keys):  # any m of the held keys, kept in script order
-                keys = tuple(keys[i] for i in sorted(self._rng.sample(range(len(keys)), account.m)))
+            if account.m < len(keys):
+                # Co-signers usually sign with the same keys (a recoverable account's payment
+                # and query keys); now and then with another m of them (the recovery key).
+                if self._rng.random() < USUAL_SIGNERS:
+                    keys = keys[: account.m]
+                else:
+                    picked = sorted(self._rng.sample(range(len(keys)), account.m))
+                    keys = tuple(keys[i] for i in picked)
             signers.append((account, keys))
         return _Draft(kind, tx_type, exclusive, attributes, inputs, tx_outputs, unsigned, signers)
 

@@ -214,10 +214,11 @@ class ChainState:
         writes = engine.take_writes()
         try:
             with self.store.write() as w:
-                for name, items in writes:
+                for name, puts, deletes, size in writes:
                     table = _TABLES[name]
-                    w.delete_many(table, [k for k, v in items if v is None])
-                    w.put_many(table, [(k, v) for k, v in items if v is not None])
+                    if deletes:
+                        w.delete_many(table, deletes)
+                    w.put_many(table, puts, size)
         except BaseException:
             # The engine is ahead of the store: rebuild it from what was committed.
             self.engine = self._load()

@@ -124,9 +124,14 @@ class WriteTxn(ReadTxn):
         """Delete `key`; True if it was there."""
         return bool(self._record(("delete", self._store.db(table), key), len(key)))
 
-    def put_many(self, table: Table, items: Iterable[tuple[bytes, bytes]]) -> None:
-        batch = list(items)
-        size = sum(len(k) + len(v) for k, v in batch)
+    def put_many(
+        self, table: Table, items: Iterable[tuple[bytes, bytes]], size: int | None = None
+    ) -> None:
+        """Put every (key, value); `size` (their total bytes, if the caller knows it) only
+        sizes a map growth."""
+        batch = items if isinstance(items, list) else list(items)
+        if size is None:
+            size = sum(len(k) + len(v) for k, v in batch)
         self._record(("put_many", self._store.db(table), batch), size)
 
     def delete_many(self, table: Table, keys: Iterable[bytes]) -> int:
