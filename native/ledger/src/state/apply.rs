@@ -12,7 +12,7 @@ use antshares_core::{
 use super::overlay::{Overlay, View};
 use super::params::{single_sig_hash, violation};
 use super::records::{encode_keys, encode_split, AssetState};
-use super::tx::{check_tx, commit_tx};
+use super::tx::{check_tx, commit_tx, ScriptInfo};
 use super::{Ledger, Table, Tip};
 use crate::beacon::{check_dealings, check_reveal, header_nonce};
 use crate::election::{elect, next_consensus, Ballot};
@@ -89,6 +89,9 @@ fn election(view: &View<'_>) -> Result<(Vec<[u8; 33]>, UInt160), Violation> {
     Ok((keys, nc))
 }
 
+/// Witness scripts remembered (hash, standard or not) before the cache starts over.
+const SCRIPT_CACHE_ENTRIES: usize = 1 << 16;
+
 /// A block body that passed: its changes, the next bookkeepers, NextConsensus, ANC minted.
 type BodyOutcome = (Overlay, Vec<[u8; 33]>, UInt160, u64);
 
@@ -160,6 +163,23 @@ impl Ledger {
             }
         }
         Ok((outputs, minted))
+    }
+
+    /// Hash and kind of each witness script of `tx`, from a bounded cache: accounts sign
+    /// again and again, and hashing their scripts (SHA-256 + RIPEMD-160) is the costly part.
+    fn script_infos(&mut self, tx: &Transaction) -> Vec<ScriptInfo> {
+        if self.scripts.len() > SCRIPT_CACHE_ENTRIES {
+            self.scripts.clear();
+        }
+        tx.witnesses
+            .iter()
+            .map(|w| {
+                *self
+                    .scripts
+                    .entry(w.verification.clone())
+                    .or_insert_with(|| ScriptInfo::of(&w.verification))
+            })
+            .collect()
     }
 
     /// Applies the genesis block, trusted as built from the network profile: its Register and
@@ -241,12 +261,14 @@ impl Ledger {
     }
 
     /// Applies the next block. `signature_error` is the batch verifier's finding for it (`None`
-    /// when its signatures verified, or were not checked in trusted mode).
+    /// when its signatures verified, or were not checked in trusted mode); `merkle_verified`
+    /// says the verifier found its Merkle root right.
     pub fn apply_block(
         &mut self,
         raw: &[u8],
         block: &IndexedBlock,
         signature_error: Option<&str>,
+        merkle_verified: bool,
     ) -> Result<(), BlockError> {
         let header = &block.block.header;
         let height = header.index;
@@ -292,7 +314,8 @@ impl Ledger {
                 "the block is not signed by the bookkeepers the previous block named",
             )));
         }
-        if block.compute_merkle_root() != header.merkle_root {
+        // The batch verifier already compared the root of these same txids when it ran.
+        if !merkle_verified && block.compute_merkle_root() != header.merkle_root {
             return Err(fail(violation(
                 "block-merkle",
                 "the Merkle root does not match the transactions",
@@ -384,6 +407,7 @@ impl Ledger {
                 txid: Some(txid),
                 violation: v,
             };
+            let scripts = self.script_infos(tx);
             let effect = check_tx(
                 &View {
                     ledger: self,
@@ -393,6 +417,7 @@ impl Ledger {
                 txid,
                 size,
                 height,
+                &scripts,
             )
             .map_err(tx_fail)?;
             commit_tx(self, &mut overlay, effect).map_err(tx_fail)?;
@@ -570,6 +595,7 @@ impl Ledger {
         let mut included = Vec::new();
         let mut rejected = Vec::new();
         for (i, (tx, txid, size)) in candidates.iter().enumerate() {
+            let scripts = self.script_infos(tx);
             let checked = check_tx(
                 &View {
                     ledger: self,
@@ -579,6 +605,7 @@ impl Ledger {
                 *txid,
                 *size,
                 height,
+                &scripts,
             );
             match checked.and_then(|effect| commit_tx(self, &mut overlay, effect)) {
                 Ok(()) => included.push(i),

@@ -127,7 +127,8 @@ pub fn apply_prepared(ledger: &mut Ledger, prepared: Prepared) -> BatchOutcome {
         // Structural findings of the verifier (Merkle, linkage) are re-checked by the rules
         // with precise names; only its signature verdict is taken as is.
         let sig_error = report.as_ref().and_then(signature_error);
-        if let Err(e) = ledger.apply_block(raw, block, sig_error.as_deref()) {
+        let merkle_verified = report.as_ref().is_some_and(|r| r.merkle_ok);
+        if let Err(e) = ledger.apply_block(raw, block, sig_error.as_deref(), merkle_verified) {
             outcome.error = Some(e);
             return outcome;
         }

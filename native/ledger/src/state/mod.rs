@@ -72,6 +72,8 @@ pub struct Ledger {
     /// R of the next block when no dealing is pending (block 1: dSHA256 of the genesis hash).
     seed_random: Option<[u8; 32]>,
     genesis_hash: Option<UInt256>,
+    /// Witness scripts seen lately, with their hash and kind (see `script_infos`).
+    scripts: HashMap<Vec<u8>, tx::ScriptInfo>,
     /// Input-less txids the transaction index already holds (fed by `supply`).
     known_txids: HashSet<UInt256>,
     /// Input-less txids confirmed absent from the index.
@@ -104,6 +106,7 @@ impl Ledger {
             pending_dealings: Vec::new(),
             seed_random: None,
             genesis_hash: None,
+            scripts: HashMap::new(),
             known_txids: HashSet::new(),
             checked_txids: HashSet::new(),
             writes: WriteSet::default(),

@@ -4,7 +4,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use antshares_core::exclusive::EcPoint;
 use antshares_core::{
-    classify_verification, Exclusive, ScriptClass, Transaction, TxType, UInt160, UInt256, Witness,
+    classify_verification, Exclusive, ScriptClass, Transaction, TxType, UInt160, UInt256,
 };
 
 use super::overlay::{Overlay, View};
@@ -44,6 +44,7 @@ pub(super) fn check_tx(
     txid: UInt256,
     size: usize,
     height: u32,
+    witnesses: &[ScriptInfo],
 ) -> Result<TxEffect, Violation> {
     let ty = tx.exclusive.tx_type();
     match ty {
@@ -323,7 +324,7 @@ pub(super) fn check_tx(
             }
         }
     }
-    check_witnesses(&tx.witnesses, &required)?;
+    check_witnesses(witnesses, &required)?;
 
     let (anc_in, anc_out) = flows.get(&anc).copied().unwrap_or_default();
     let net = anc_in - anc_out;
@@ -471,20 +472,34 @@ fn check_vote(
     })
 }
 
-/// Exactly one standard witness per required signer, in ascending script-hash order.
-pub(super) fn check_witnesses(
-    witnesses: &[Witness],
-    required: &BTreeSet<UInt160>,
-) -> Result<(), Violation> {
-    for (i, w) in witnesses.iter().enumerate() {
-        if classify_verification(&w.verification) == ScriptClass::NonStandard {
-            return Err(violation(
-                "witness-nonstandard",
-                format!("witness {i} is not a standard signature or multisig script"),
-            ));
+/// A verification script's hash and whether it is a standard (evaluable) script.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct ScriptInfo {
+    pub hash: UInt160,
+    pub standard: bool,
+}
+
+impl ScriptInfo {
+    pub fn of(script: &[u8]) -> Self {
+        ScriptInfo {
+            hash: UInt160(antshares_core::hash160(script)),
+            standard: classify_verification(script) != ScriptClass::NonStandard,
         }
     }
-    let given: Vec<UInt160> = witnesses.iter().map(Witness::script_hash).collect();
+}
+
+/// Exactly one standard witness per required signer, in ascending script-hash order.
+pub(super) fn check_witnesses(
+    witnesses: &[ScriptInfo],
+    required: &BTreeSet<UInt160>,
+) -> Result<(), Violation> {
+    if let Some(i) = witnesses.iter().position(|w| !w.standard) {
+        return Err(violation(
+            "witness-nonstandard",
+            format!("witness {i} is not a standard signature or multisig script"),
+        ));
+    }
+    let given: Vec<UInt160> = witnesses.iter().map(|w| w.hash).collect();
     if given.len() == required.len() && given.iter().zip(required).all(|(a, b)| a == b) {
         return Ok(());
     }
