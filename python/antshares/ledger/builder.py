@@ -19,7 +19,7 @@ import secrets as _secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from antshares_native._native import beacon_commitment, beacon_deal
 
@@ -59,18 +59,18 @@ def _valid_scalar(source: SecretSource, height: int, dealer: int, coefficient: i
     raise ValueError("the secret source gives no valid P-256 scalar")
 
 
-class BeaconSecrets:
+class BeaconSecrets(Protocol):
     """Where a bookkeeper keeps the secrets of its dealings until the next block reveals them."""
 
     def put(self, height: int, secrets: Mapping[int, bytes]) -> None:
-        raise NotImplementedError
+        """Keep the secrets of the dealings fixed in block `height` (dealer index → secret)."""
 
     def get(self, height: int) -> dict[int, bytes]:
-        raise NotImplementedError
+        """The secrets kept for block `height` (empty if none)."""
 
 
 @dataclass
-class MemoryBeaconSecrets(BeaconSecrets):
+class MemoryBeaconSecrets:
     """In memory: for generators and tests, where a crash loses the whole run anyway."""
 
     by_height: dict[int, dict[int, bytes]] = field(default_factory=dict)
@@ -83,7 +83,7 @@ class MemoryBeaconSecrets(BeaconSecrets):
         return dict(self.by_height.get(height, {}))
 
 
-class FileBeaconSecrets(BeaconSecrets):
+class FileBeaconSecrets:
     """A JSON file in the data dir, replaced atomically and synced on every put (mode 0600)."""
 
     def __init__(self, path: Path) -> None:

@@ -28,7 +28,7 @@ from antshares_native._native import Ledger, PreparedBlocks, prepare_blocks
 from antshares.chain.genesis import genesis_block
 from antshares.chain.profiles import Profile
 from antshares.storage import schema
-from antshares.storage.env import ReadTxn, Store, open_store
+from antshares.storage.env import ReadTxn, Store, StoreError, open_store
 
 __all__ = [
     "DEFAULT_UTXO_CACHE_BYTES",
@@ -163,7 +163,7 @@ class ChainState:
         raw_tip = txn.get(schema.BLOCKS, tip_hash)
         keepers = txn.get(schema.BOOKKEEPERS, schema.height_key(height + 1))
         if raw_tip is None or keepers is None:
-            raise schema_error(f"the store's tip {height} has no block or bookkeepers record")
+            raise StoreError(f"the store's tip {height} has no block or bookkeepers record")
         beacon = txn.get(schema.BEACONS, schema.height_key(height)) if height else None
         engine.load_tip(raw_tip, keepers, beacon, self.genesis.hash.to_bytes())
 
@@ -236,9 +236,3 @@ class ChainState:
         """The beacon record of a block: R (32) ‖ its MinerTransaction."""
         with self.store.read() as txn:
             return txn.get(schema.BEACONS, schema.height_key(height))
-
-
-def schema_error(message: str) -> Exception:
-    from antshares.storage.env import StoreError
-
-    return StoreError(message)
