@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from antshares.core import UInt160
+from antshares.core import Block, UInt160
 from antshares.core.address import address_from_script_hash
 from antshares.devnet.generate import generate_chain
 from antshares.devnet.init import load_bookkeeper_keys
@@ -49,7 +49,7 @@ def add_parser(sub: Any) -> None:
     g.add_argument("--out", type=Path, required=True, metavar="FILE", help="e.g. chain.acc")
     g.add_argument("--seed", default="antshares", help="workload seed (default: antshares)")
     g.add_argument("--quiet", action="store_true")
-    g.set_defaults(run=run_generate, network_default="devnet")
+    g.set_defaults(run=run_generate, network="devnet")
 
     r = group.add_parser(
         "run",
@@ -62,12 +62,10 @@ def add_parser(sub: Any) -> None:
     r.add_argument("--blocks", type=positive_int, default=None, metavar="N", help="stop after N")
     r.add_argument("--workload", type=int, default=0, metavar="M", help="transactions per block")
     r.add_argument("--seed", default="antshares", help="workload seed")
-    r.set_defaults(run=run_solo, network_default="devnet")
+    r.set_defaults(run=run_solo, network="devnet")
 
 
 def _devnet(args: argparse.Namespace, command: str) -> tuple[Any, Path, list[bytes]] | None:
-    if args.network == "mainnet" and getattr(args, "network_default", "") == "devnet":
-        args.network = "devnet"  # these commands are about a devnet unless told otherwise
     try:
         profile, data_dir = resolve_network(args)
         secrets = load_bookkeeper_keys(data_dir)
@@ -134,8 +132,6 @@ def run_solo(args: argparse.Namespace) -> int:
         for height in range(state.height + 1):
             raw = state.block_at(height)
             assert raw is not None
-            from antshares.core import Block
-
             workload.on_block(Block.from_bytes(raw))
     winners: set[bytes] = set()
     produced = 0
