@@ -27,7 +27,12 @@ from antshares.core import (
     UInt256,
     Witness,
 )
-from antshares.core.address import consensus_threshold, multisig_script, script_hash
+from antshares.core.address import (
+    consensus_threshold,
+    multisig_script,
+    script_hash,
+    single_sig_script,
+)
 from antshares.crypto import sort_keys
 from antshares.ledger import election
 from antshares.ledger.chainstate import new_engine
@@ -1258,6 +1263,18 @@ def test_enrollment_rules(net: Devnet) -> None:
         [],
     )
     assert net.rejected([nokey]) == {0: "enrollment-key"}
+    # ... a point of the curve: x = 1 has no y on P-256 (1 - 3 + b is not a square).
+    off_curve = b"\x02" + (1).to_bytes(32, "big")
+    assert not _on_p256(off_curve)
+    bad_point = net.paid_tx(
+        TxType.ENROLLMENT,
+        {"public_key": off_curve},
+        g,
+        [TxOutput(net.anc, minimum, script_hash(single_sig_script(off_curve)))],
+        enroll_fee,
+        [],
+    )
+    assert net.rejected([bad_point]) == {0: "enrollment-key"}
     unsigned = net.paid_tx(
         TxType.ENROLLMENT, key, g, [TxOutput(net.anc, minimum, cand.script_hash)], enroll_fee, []
     )
@@ -1854,3 +1871,13 @@ def test_agency_partial_fill_carries_over(net: Devnet) -> None:
     assert net.balance(seller.script_hash, usd) == 20 * FIXED8
     assert net.balance(buyer.script_hash, tok) == 6 * FIXED8
     assert net.balance(buyer2.script_hash, tok) == 4 * FIXED8
+
+
+def _on_p256(key: bytes) -> bool:
+    """Whether a compressed key's x has a y on P-256, by the curve equation (independent of
+    the native code)."""
+    p = 2**256 - 2**224 + 2**192 + 2**96 - 1
+    b = 0x5AC635D8AA3A93E7B3EBBD55769886BC651D06B0CC53B0F63BCE3C3E27D2604B
+    x = int.from_bytes(key[1:], "big")
+    rhs = (pow(x, 3, p) - 3 * x + b) % p
+    return pow(rhs, (p - 1) // 2, p) in (0, 1)

@@ -256,6 +256,14 @@ pub(super) fn check_tx(
                     "the enrollee must be a public key",
                 ));
             };
+            // A candidate's key must be a real P-256 point: an elected invalid key would leave
+            // no valid NextConsensus, stopping the chain.
+            if antshares_crypto::validate_key(antshares_crypto::Curve::Secp256r1, &key).is_err() {
+                return Err(violation(
+                    "enrollment-key",
+                    "the enrollee's key is not a point of P-256",
+                ));
+            }
             let owner = single_sig_hash(&key);
             let deposit_ok = tx.outputs.first().is_some_and(|o| {
                 o.asset_id == anc
