@@ -10,6 +10,7 @@ pub mod agency;
 pub mod beacon;
 pub mod election;
 pub mod error;
+mod fast_hash;
 pub mod holders;
 pub mod lottery;
 pub mod mint;

@@ -25,7 +25,7 @@ mod records;
 mod tx;
 mod writes;
 
-use std::collections::{HashMap, HashSet};
+use crate::fast_hash::{FastMap as HashMap, FastSet as HashSet};
 
 use antshares_core::{BeaconData, Dealing, UInt160, UInt256};
 
@@ -94,11 +94,11 @@ impl Ledger {
             params,
             native: NativeAssets::default(),
             utxos: UtxoCache::new(utxo_cache_bytes),
-            assets: HashMap::new(),
+            assets: HashMap::default(),
             holders: HolderIndex::new(),
-            enrollments: HashMap::new(),
-            ballots: HashMap::new(),
-            splits: HashMap::new(),
+            enrollments: HashMap::default(),
+            ballots: HashMap::default(),
+            splits: HashMap::default(),
             minted: 0,
             burned: 0,
             bookkeepers: Vec::new(),
@@ -106,14 +106,14 @@ impl Ledger {
             pending_dealings: Vec::new(),
             seed_random: None,
             genesis_hash: None,
-            scripts: HashMap::new(),
-            known_txids: HashSet::new(),
-            checked_txids: HashSet::new(),
+            scripts: HashMap::default(),
+            known_txids: HashSet::default(),
+            checked_txids: HashSet::default(),
             writes: WriteSet::default(),
-            dirty_assets: HashSet::new(),
-            dirty_holders: HashSet::new(),
-            dirty_ballots: HashSet::new(),
-            dirty_enrollments: HashSet::new(),
+            dirty_assets: HashSet::default(),
+            dirty_holders: HashSet::default(),
+            dirty_ballots: HashSet::default(),
+            dirty_enrollments: HashSet::default(),
             dirty_totals: false,
         }
     }

@@ -1,5 +1,7 @@
 //! The changes of the block being applied, kept apart from the state until the block passes.
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use crate::fast_hash::{FastMap as HashMap, FastSet};
 
 use antshares_core::{UInt160, UInt256};
 
@@ -11,7 +13,7 @@ use crate::agency::{AgencyLookup, CarriedSplit};
 pub(super) struct Overlay {
     pub assets: HashMap<UInt256, AssetState>,
     pub enrollments_added: HashMap<UInt256, [u8; 33]>,
-    pub enrollments_removed: HashSet<UInt256>,
+    pub enrollments_removed: FastSet<UInt256>,
     /// `None`: the ballot ended in this block.
     pub ballots: HashMap<UInt256, Option<BallotState>>,
     pub splits: HashMap<UInt256, CarriedSplit>,
@@ -19,7 +21,7 @@ pub(super) struct Overlay {
     /// lottery of a block draws from the holders at the end of the previous one).
     pub holder_deltas: HashMap<UInt160, i128>,
     /// Input-less transactions of this block (their txids must be new).
-    pub inputless: HashSet<UInt256>,
+    pub inputless: FastSet<UInt256>,
     pub byte_fees: i64,
     pub burned: i64,
     /// Ballots or candidacies changed: the election must be counted again.

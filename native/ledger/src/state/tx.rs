@@ -1,6 +1,8 @@
 //! The rules of one transaction (SPEC §4, §8): checks that only read, then effects applied
 //! once every check passed.
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use crate::fast_hash::{FastMap as HashMap, FastSet as HashSet};
 
 use antshares_core::exclusive::EcPoint;
 use antshares_core::{
@@ -78,7 +80,7 @@ pub(super) fn check_tx(
     };
     // Every input: the transaction's own, then each order's (they are inputs for
     // double-spend purposes, SPEC §8).
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let own = spend_list(view.ledger, &tx.inputs, &mut seen)?;
     let mut order_coins = Vec::new();
     if let Some(d) = agency {
@@ -94,7 +96,7 @@ pub(super) fn check_tx(
     };
 
     // Outputs: registered asset, positive, a multiple of its unit.
-    let mut flows: HashMap<UInt256, (i128, i128)> = HashMap::new();
+    let mut flows: HashMap<UInt256, (i128, i128)> = HashMap::default();
     let mut created = Vec::with_capacity(tx.outputs.len());
     for (i, out) in tx.outputs.iter().enumerate() {
         let asset = view.asset(&out.asset_id).ok_or_else(|| {
@@ -437,8 +439,8 @@ fn check_vote(
             format!("{} candidates listed (1 to 1024)", enrollments.len()),
         ));
     }
-    let mut ids = HashSet::new();
-    let mut keys = HashSet::new();
+    let mut ids = HashSet::default();
+    let mut keys = HashSet::default();
     let mut candidates = Vec::with_capacity(enrollments.len());
     for id in enrollments {
         if !ids.insert(*id) {

@@ -33,7 +33,7 @@
 //! [`UtxoCache::memory_usage`] counts, per live entry, its slot and its share of the hash index
 //! (at hashbrown's 7/8 load), plus the open block's overlay and the flush queue: an estimate
 //! from counts, not from the allocator. Freed slots are reused, not returned.
-use std::collections::{HashMap, HashSet};
+use crate::fast_hash::{FastMap as HashMap, FastSet as HashSet};
 use std::mem::size_of;
 
 use super::{Coin, Lookup, OutPoint, UtxoError, UtxoStats};
@@ -83,11 +83,11 @@ impl UtxoCache {
             budget: memory_budget,
             slots: Vec::new(),
             free: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
             hand: 0,
             queue: Vec::new(),
             dirty: 0,
-            overlay: HashMap::new(),
+            overlay: HashMap::default(),
             in_block: false,
             flush_pending: false,
             hits: 0,
@@ -146,7 +146,7 @@ impl UtxoCache {
     /// fetches them from the store and hands the answers to [`UtxoCache::load`].
     pub fn missing(&mut self, outpoints: &[OutPoint]) -> Vec<OutPoint> {
         let mut out = Vec::new();
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for op in outpoints {
             if self.overlay.contains_key(op) {
                 self.hits += 1;
