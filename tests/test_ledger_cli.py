@@ -86,6 +86,10 @@ def test_unknown_checkpoint_imports_nothing(devnet: Path, tmp_path: Path) -> Non
                     "--data-dir", str(tmp_path / "x"), "--trusted-until", "ab" * 32)  # fmt: skip
     assert out.returncode == 1
     assert "not in the files" in out.stderr
+    garbled = antshares("chain", "import", str(devnet / "chain.acc"), "--network", str(profile),
+                        "--data-dir", str(tmp_path / "x"), "--trusted-until", "zz")  # fmt: skip
+    assert garbled.returncode == 1
+    assert "not a block hash" in garbled.stderr
 
 
 def test_a_chain_of_another_network_is_refused(devnet: Path, tmp_path: Path) -> None:

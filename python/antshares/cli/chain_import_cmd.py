@@ -13,7 +13,7 @@ from antshares.chain.files import ChainFileError
 from antshares.ledger.chainstate import DEFAULT_UTXO_CACHE_BYTES, ChainState, RuleError
 from antshares.ledger.importer import (
     DEFAULT_BATCH_BLOCKS,
-    ImportError_,
+    ChainImportError,
     import_chain,
 )
 from antshares.storage.env import StoreError
@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
                 on_batch=lambda blocks, txs, height: progress.advance(blocks, txs, height),
             )
         state.store.sync()
-    except (ImportError_, ChainFileError, StoreError, OSError) as exc:
+    except (ChainImportError, ChainFileError, StoreError, OSError) as exc:
         report_error(COMMAND, exc)
         return EXIT_FAILURE
     finally:

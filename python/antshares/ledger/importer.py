@@ -29,7 +29,7 @@ from antshares.ledger.chainstate import ChainState, RuleError
 __all__ = [
     "DEFAULT_BATCH_BLOCKS",
     "DEFAULT_BATCH_BYTES",
-    "ImportError_",
+    "ChainImportError",
     "ImportStats",
     "find_checkpoint",
     "import_chain",
@@ -40,7 +40,7 @@ DEFAULT_BATCH_BLOCKS = 2000
 HEADER_UNSIGNED = 104
 
 
-class ImportError_(Exception):
+class ChainImportError(Exception):
     """The import cannot go on (another chain's file, a missing checkpoint, a bad file)."""
 
 
@@ -76,20 +76,21 @@ def _height(raw: bytes) -> int | None:
 
 def find_checkpoint(paths: Iterable[Path], checkpoint: str) -> int:
     """Height of the block whose hash (display hex) is `checkpoint` in the files, with every
-    block before it linked to its predecessor. ImportError_ if it is not there."""
-    target = UInt256.from_display(checkpoint).to_bytes() if len(checkpoint) >= 64 else b""
-    if len(target) != 32:
-        raise ImportError_(f"checkpoint {checkpoint!r} is not a 64-digit block hash")
+    block before it linked to its predecessor. ChainImportError if it is not there."""
+    try:
+        target = UInt256.from_display(checkpoint).to_bytes()
+    except ValueError as exc:
+        raise ChainImportError(f"checkpoint {checkpoint!r} is not a block hash ({exc})") from None
     previous: bytes | None = None
     for i, raw in enumerate(_blocks(paths)):
         if len(raw) < HEADER_UNSIGNED:
-            raise ImportError_(f"block #{i} of the files is shorter than a header")
+            raise ChainImportError(f"block #{i} of the files is shorter than a header")
         if previous is not None and raw[4:36] != previous:
-            raise ImportError_(f"block #{i} does not link to the block before it")
+            raise ChainImportError(f"block #{i} does not link to the block before it")
         previous = block_hash(raw)
         if previous == target:
-            return int.from_bytes(raw[72:76], "little")
-    raise ImportError_(f"checkpoint {checkpoint} is not in the files: nothing imported")
+            return int.from_bytes(raw[72:76], "little")  # the header's index field
+    raise ChainImportError(f"checkpoint {checkpoint} is not in the files: nothing imported")
 
 
 def _batches(
@@ -124,7 +125,7 @@ def _batches(
         if not started and height is not None and height <= start_tip:
             stored = state.block_at(height)
             if stored is None or block_hash(stored) != block_hash(raw):
-                raise ImportError_(
+                raise ChainImportError(
                     f"block {height} of the files differs from the data dir's: another chain"
                 )
             stats.skipped += 1

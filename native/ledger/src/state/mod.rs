@@ -3,18 +3,20 @@
 //!
 //! No I/O. The caller (the Python layer, over LMDB) loads the state tables once with the
 //! `load_*` methods, then per batch of blocks:
-//! 1. [`Ledger::needs`] lists the UTXOs the cache lacks and the input-less txids whose
-//!    uniqueness the transaction index must confirm; the caller reads them in one snapshot and
-//!    feeds [`Ledger::supply`];
-//! 2. [`Ledger::apply_block`] per block, in order — stateless results (signatures) come in from
-//!    the batch verifier, so nothing is checked twice; a block that breaks a rule changes
-//!    nothing and names the height, transaction and rule;
+//! 1. [`prepare`] decodes the blocks and checks all their signatures in one parallel batch —
+//!    it needs no state, so the next batch is prepared while this one is applied;
+//!    [`Prepared::needs`] lists what they spend; [`Ledger::missing_outpoints`] keeps the UTXOs
+//!    the cache lacks; the caller reads those and the input-less txids (whose uniqueness the
+//!    transaction index must confirm) in one snapshot and feeds [`Ledger::supply`];
+//! 2. [`apply_prepared`] applies the blocks in order ([`Ledger::apply_block`]) — the
+//!    signature verdicts come from step 1, so nothing is checked twice; a block that breaks a
+//!    rule changes nothing and names the height, transaction and rule;
 //! 3. [`Ledger::take_writes`] gives every table write of the blocks applied since the last call
 //!    (UTXO flush included); the caller commits them in one transaction, then calls
 //!    [`Ledger::writes_committed`]. If that commit fails, the caller discards this `Ledger` and
 //!    loads a fresh one from the store.
 //!
-//! Block-local changes live in an overlay ([`overlay::Overlay`]) merged into the state only when
+//! Block-local changes live in an overlay (`overlay::Overlay`) merged into the state only when
 //! the whole block passed; a transaction's checks read only, and its effects are applied after
 //! all of them passed, so a block builder can skip a failing transaction cleanly.
 mod apply;
