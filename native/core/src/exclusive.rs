@@ -65,6 +65,40 @@ pub struct RegisterData {
     pub admin: UInt160,
 }
 
+impl RegisterData {
+    /// The RegisterTransaction's exclusive data, wire layout (the ledger's asset records reuse
+    /// it): type, var-string name, amount i64, precision (≤ 8), owner, admin.
+    pub fn decode(r: &mut Reader<'_>) -> Result<Self> {
+        let asset_type = r.u8("asset_type")?;
+        let name = r.var_string("name", MAX_ASSET_NAME)?;
+        let amount = r.i64("amount")?;
+        let at = r.pos();
+        let precision = r.u8("precision")?;
+        if precision > 8 {
+            return r.err("precision", at, format!("precision {precision} exceeds 8"));
+        }
+        let owner = EcPoint::decode(r, "owner")?;
+        let admin = UInt160(r.array("admin")?);
+        Ok(RegisterData {
+            asset_type,
+            name,
+            amount,
+            precision,
+            owner,
+            admin,
+        })
+    }
+
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        out.push(self.asset_type);
+        write_var_bytes(out, self.name.as_bytes());
+        out.extend_from_slice(&self.amount.to_le_bytes());
+        out.push(self.precision);
+        out.extend_from_slice(self.owner.as_bytes());
+        out.extend_from_slice(&self.admin.0);
+    }
+}
+
 /// StateTransaction descriptor. `kind` is the type byte: 0x40 Account or 0x48 Validator.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StateDescriptor {
@@ -239,26 +273,7 @@ impl Exclusive {
                 }
                 Exclusive::Voting { enrollments }
             }
-            TxType::Register => {
-                let asset_type = r.u8("asset_type")?;
-                let name = r.var_string("name", MAX_ASSET_NAME)?;
-                let amount = r.i64("amount")?;
-                let at = r.pos();
-                let precision = r.u8("precision")?;
-                if precision > 8 {
-                    return r.err("precision", at, format!("precision {precision} exceeds 8"));
-                }
-                let owner = EcPoint::decode(r, "owner")?;
-                let admin = UInt160(r.array("admin")?);
-                Exclusive::Register(RegisterData {
-                    asset_type,
-                    name,
-                    amount,
-                    precision,
-                    owner,
-                    admin,
-                })
-            }
+            TxType::Register => Exclusive::Register(RegisterData::decode(r)?),
             TxType::State => {
                 let n = r.count("descriptors", MAX_STATE_DESCRIPTORS, min_size::DESCRIPTOR)?;
                 let mut descriptors = Vec::with_capacity(n);
@@ -330,14 +345,7 @@ impl Exclusive {
                     out.extend_from_slice(&e.0);
                 }
             }
-            Exclusive::Register(d) => {
-                out.push(d.asset_type);
-                write_var_bytes(out, d.name.as_bytes());
-                out.extend_from_slice(&d.amount.to_le_bytes());
-                out.push(d.precision);
-                out.extend_from_slice(d.owner.as_bytes());
-                out.extend_from_slice(&d.admin.0);
-            }
+            Exclusive::Register(d) => d.encode(out),
             Exclusive::State { descriptors } => {
                 write_var_int(out, descriptors.len() as u64);
                 for d in descriptors {

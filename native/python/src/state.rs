@@ -6,8 +6,8 @@ use antshares_core::{
     decode_block_indexed, decode_transaction, Exclusive, Header, RevealedSecret, UInt160, UInt256,
 };
 use antshares_ledger::state::{
-    apply_prepared, chain_tip_of, decode_keys, prepare, BlockError, ChainParams, Ledger, Prepared,
-    ServiceFees, Tip,
+    apply_prepared, chain_tip_of, decode_keys, inputless_txids, prepare, spent_outpoints,
+    BlockError, ChainParams, Ledger, Prepared, ServiceFees, Tip,
 };
 use antshares_ledger::{Coin, OutPoint, OUTPOINT_SIZE};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
@@ -297,33 +297,21 @@ impl PyLedger {
         secrets: Vec<(u16, Vec<u8>)>,
         reader: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let mut candidates = Vec::with_capacity(transactions.len());
-        let mut spent = Vec::new();
-        let mut inputless = Vec::new();
+        let mut txs = Vec::with_capacity(transactions.len());
         for (i, raw) in transactions.iter().enumerate() {
-            let tx =
-                decode_transaction(raw).map_err(|e| value_err(format!("transaction {i}: {e}")))?;
-            let txid = tx.hash();
-            let before = spent.len();
-            spent.extend(
-                tx.inputs
-                    .iter()
-                    .map(|c| OutPoint::new(c.prev_hash, c.prev_index)),
+            txs.push(
+                decode_transaction(raw).map_err(|e| value_err(format!("transaction {i}: {e}")))?,
             );
-            if let Exclusive::Agency(d) = &tx.exclusive {
-                for o in &d.orders {
-                    spent.extend(
-                        o.inputs
-                            .iter()
-                            .map(|c| OutPoint::new(c.prev_hash, c.prev_index)),
-                    );
-                }
-            }
-            if spent.len() == before {
-                inputless.push(txid);
-            }
-            candidates.push((tx, txid, raw.len()));
         }
+        let txids: Vec<UInt256> = txs.iter().map(|tx| tx.hash()).collect();
+        let spent = spent_outpoints(&txs);
+        let inputless = inputless_txids(&txs, &txids);
+        let candidates: Vec<_> = txs
+            .into_iter()
+            .zip(txids)
+            .zip(&transactions)
+            .map(|((tx, txid), raw)| (tx, txid, raw.len()))
+            .collect();
         let secrets: Vec<RevealedSecret> = secrets
             .into_iter()
             .map(|(dealer, s)| {

@@ -14,7 +14,6 @@ checkpoint that links to them are its ancestors. Nothing is imported when it is 
 Import opens no network port: it is the import-only mode of a node.
 """
 
-import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from antshares_native._native import PreparedBlocks, prepare_blocks
 
 from antshares.chain.files import ChainFileError, iter_chain_file
 from antshares.core import UInt256
+from antshares.core.hashing import hash256
 from antshares.ledger.chainstate import ChainState, RuleError
 
 __all__ = [
@@ -60,7 +60,7 @@ class ImportStats:
 
 def block_hash(raw: bytes) -> bytes:
     """Internal-order hash of a raw block: double SHA-256 of its 104 unsigned header bytes."""
-    return hashlib.sha256(hashlib.sha256(raw[:HEADER_UNSIGNED]).digest()).digest()
+    return hash256(raw[:HEADER_UNSIGNED])
 
 
 def _blocks(paths: Iterable[Path]) -> Iterator[bytes]:
@@ -89,7 +89,9 @@ def find_checkpoint(paths: Iterable[Path], checkpoint: str) -> int:
             raise ChainImportError(f"block #{i} does not link to the block before it")
         previous = block_hash(raw)
         if previous == target:
-            return int.from_bytes(raw[72:76], "little")  # the header's index field
+            height = _height(raw)
+            assert height is not None  # the length was checked above
+            return height
     raise ChainImportError(f"checkpoint {checkpoint} is not in the files: nothing imported")
 
 

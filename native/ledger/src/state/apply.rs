@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use std::fmt;
 
 use antshares_core::{
-    BeaconData, Block, Exclusive, IndexedBlock, RevealedSecret, Transaction, TxOutput, TxType,
-    UInt160, UInt256,
+    BeaconData, Exclusive, IndexedBlock, RevealedSecret, Transaction, TxOutput, TxType, UInt160,
+    UInt256,
 };
 
 use super::overlay::{Overlay, View};
@@ -710,40 +710,30 @@ fn miner_of(txs: &[Transaction]) -> Result<(&Transaction, &BeaconData), Violatio
     Ok((miner, beacon))
 }
 
-/// Input-less transactions of a block, whose txids the transaction index must confirm new.
-pub fn inputless_txids(block: &Block, txids: &[UInt256]) -> Vec<UInt256> {
-    let mut out: Vec<UInt256> = Vec::new();
-    let mut seen = HashSet::new();
-    for (tx, id) in block.transactions.iter().zip(txids) {
-        let order_inputs = match &tx.exclusive {
-            Exclusive::Agency(d) => d.orders.iter().any(|o| !o.inputs.is_empty()),
-            _ => false,
-        };
-        if tx.inputs.is_empty() && !order_inputs && seen.insert(*id) {
-            out.push(*id);
-        }
-    }
-    out
+/// Every outpoint a transaction spends: its own inputs, then each Agency order's.
+fn spends(tx: &Transaction) -> impl Iterator<Item = OutPoint> + '_ {
+    let orders = match &tx.exclusive {
+        Exclusive::Agency(d) => d.orders.as_slice(),
+        _ => &[],
+    };
+    tx.inputs
+        .iter()
+        .chain(orders.iter().flat_map(|o| o.inputs.iter()))
+        .map(|i| OutPoint::new(i.prev_hash, i.prev_index))
 }
 
-/// Every outpoint a block spends (own and order inputs).
-pub fn spent_outpoints(block: &Block) -> Vec<OutPoint> {
-    let mut out = Vec::new();
-    for tx in &block.transactions {
-        out.extend(
-            tx.inputs
-                .iter()
-                .map(|i| OutPoint::new(i.prev_hash, i.prev_index)),
-        );
-        if let Exclusive::Agency(d) = &tx.exclusive {
-            for o in &d.orders {
-                out.extend(
-                    o.inputs
-                        .iter()
-                        .map(|i| OutPoint::new(i.prev_hash, i.prev_index)),
-                );
-            }
-        }
-    }
-    out
+/// Input-less transactions among `txs` (ids in `txids`), each once: their txids must be new to
+/// the transaction index.
+pub fn inputless_txids(txs: &[Transaction], txids: &[UInt256]) -> Vec<UInt256> {
+    let mut seen = HashSet::new();
+    txs.iter()
+        .zip(txids)
+        .filter(|(tx, id)| spends(tx).next().is_none() && seen.insert(**id))
+        .map(|(_, id)| *id)
+        .collect()
+}
+
+/// Every outpoint `txs` spend (own and order inputs).
+pub fn spent_outpoints(txs: &[Transaction]) -> Vec<OutPoint> {
+    txs.iter().flat_map(spends).collect()
 }

@@ -99,8 +99,8 @@ impl Prepared {
         let mut spent = Vec::new();
         let mut txids = Vec::new();
         for b in &self.blocks {
-            spent.extend(spent_outpoints(&b.block));
-            txids.extend(inputless_txids(&b.block, &b.txids));
+            spent.extend(spent_outpoints(&b.block.transactions));
+            txids.extend(inputless_txids(&b.block.transactions, &b.txids));
         }
         (spent, txids)
     }

@@ -1,7 +1,6 @@
 //! Value layouts of the state tables this engine owns (documented on the tables in
 //! `python/antshares/storage/schema.py`, which declares the schema). Fixed-width integers are
 //! big-endian, as every table of the schema.
-use antshares_core::exclusive::EcPoint;
 use antshares_core::{RegisterData, SplitOrder, UInt160, UInt256};
 
 use crate::agency::CarriedSplit;
@@ -36,18 +35,11 @@ impl AssetState {
         10i64.pow(8u32.saturating_sub(u32::from(self.register.precision.min(8))))
     }
 
-    /// issued ‖ asset_type ‖ var-string name ‖ amount i64 ‖ precision ‖ owner ‖ admin: the
-    /// Register exclusive data in its wire layout after the issued amount.
+    /// issued i64 BE ‖ the Register exclusive data in its wire layout (one codec, the core's).
     pub fn encode(&self) -> Vec<u8> {
-        let r = &self.register;
-        let mut out = Vec::with_capacity(8 + 1 + 9 + r.name.len() + 8 + 1 + 33 + 20);
+        let mut out = Vec::with_capacity(8 + 1 + 9 + self.register.name.len() + 8 + 1 + 33 + 20);
         out.extend_from_slice(&self.issued.to_be_bytes());
-        out.push(r.asset_type);
-        antshares_core::io::write_var_bytes(&mut out, r.name.as_bytes());
-        out.extend_from_slice(&r.amount.to_le_bytes());
-        out.push(r.precision);
-        out.extend_from_slice(r.owner.as_bytes());
-        out.extend_from_slice(&r.admin.0);
+        self.register.encode(&mut out);
         out
     }
 
@@ -55,35 +47,11 @@ impl AssetState {
         let mut r = antshares_core::io::Reader::new(b);
         let fail = |e: Box<antshares_core::DecodeError>| format!("asset record: {e}");
         let issued = i64::from_be_bytes(r.array("issued").map_err(fail)?);
-        let asset_type = r.u8("asset_type").map_err(fail)?;
-        let name = r.var_string("name", 1024).map_err(fail)?;
-        let amount = i64::from_le_bytes(r.array("amount").map_err(fail)?);
-        let precision = r.u8("precision").map_err(fail)?;
-        let owner = match r.u8("owner").map_err(fail)? {
-            0 => EcPoint::Infinity,
-            p => {
-                let rest: [u8; 32] = r.array("owner").map_err(fail)?;
-                let mut k = [0u8; 33];
-                k[0] = p;
-                k[1..].copy_from_slice(&rest);
-                EcPoint::from_bytes(&k).map_err(|e| format!("asset record owner: {e}"))?
-            }
-        };
-        let admin = UInt160(r.array("admin").map_err(fail)?);
+        let register = RegisterData::decode(&mut r).map_err(fail)?;
         if !r.is_empty() {
             return Err("asset record: trailing bytes".into());
         }
-        Ok(AssetState {
-            register: RegisterData {
-                asset_type,
-                name,
-                amount,
-                precision,
-                owner,
-                admin,
-            },
-            issued,
-        })
+        Ok(AssetState { register, issued })
     }
 }
 
