@@ -410,6 +410,12 @@ impl PyLedger {
         self.inner.tip().map(|t| t.height)
     }
 
+    /// Timestamp of the tip block, None before the genesis.
+    #[getter]
+    fn tip_timestamp(&self) -> Option<u32> {
+        self.inner.tip().map(|t| t.timestamp)
+    }
+
     #[getter]
     fn tip_hash<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
         self.inner.tip().map(|t| PyBytes::new(py, &t.hash.0))

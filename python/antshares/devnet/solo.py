@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from antshares.core import Block, Transaction
+from antshares.core import Transaction
 from antshares.ledger.builder import BlockBuilder, BuiltBlock
 from antshares.ledger.chainstate import ChainState
 
@@ -50,9 +50,7 @@ class SoloBookkeeper:
 
     def due(self) -> float:
         """When the next block is due: the tip's timestamp plus the block time."""
-        tip = self.state.block_at(self.state.height)
-        assert tip is not None
-        return Block.from_bytes(tip).timestamp + self.block_time
+        return self.state.tip_timestamp + self.block_time
 
     def step(self, wait: bool = True) -> BuiltBlock:
         """Produce the next block (waiting until it is due unless `wait` is False)."""

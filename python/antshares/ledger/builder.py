@@ -215,14 +215,11 @@ class BlockBuilder:
             [],
         )
         txs = [miner] + [candidates[i] for i in proposal["included"]]
-        tip = state.block_at(state.height)
-        assert tip is not None
-        prev = Block.from_bytes(tip).header
         header = Header(
             0,
             UInt256(proposal["prev_hash"]),
             UInt256(merkle_root([tx.hash.to_bytes() for tx in txs])),
-            max(timestamp, prev.timestamp + 1),
+            max(timestamp, state.tip_timestamp + 1),
             height,
             proposal["nonce"],
             UInt160(proposal["next_consensus"]),

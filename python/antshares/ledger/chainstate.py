@@ -130,6 +130,12 @@ class ChainState:
         return height
 
     @property
+    def tip_timestamp(self) -> int:
+        timestamp = self.engine.tip_timestamp
+        assert timestamp is not None
+        return timestamp
+
+    @property
     def tip_hash(self) -> bytes:
         tip = self.engine.tip_hash
         assert tip is not None
