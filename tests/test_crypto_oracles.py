@@ -262,8 +262,33 @@ def test_batch_equals_single_on_mixed_items() -> None:
     assert N.verify_batch([]) == []
     assert N.verify_batch_packed(b"", b"", b"", []) == []
     stats = N.key_cache_stats()
-    assert set(stats) == {"hits", "misses", "size"}
+    assert set(stats) == {"hits", "misses", "size", "hot_tables"}
     assert stats["hits"] > 0 and stats["size"] > 0
+
+
+def test_hot_p256_key_gives_the_same_answers() -> None:
+    """A P-256 key verified again and again switches to its precomputed table (the fourth use):
+    valid, high-S, tampered and wrong-message signatures keep their answers across the switch."""
+    N.clear_caches()
+    d = b32(424242)
+    pk = N.public_key_from_secret(R1, d)
+    sig = N.sign(R1, d, b"hot")
+    r, s = int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big")
+    high = sig[:32] + (ORDER[R1] - s).to_bytes(32, "big")
+    tampered = sig[:31] + bytes([sig[31] ^ 1]) + sig[32:]
+    cases = [
+        (b"hot", sig, True),
+        (b"hot", high, True),
+        (b"hot", tampered, False),
+        (b"cold", sig, False),
+        (b"hot", r.to_bytes(32, "big") + bytes(32), False),
+    ]
+    for _ in range(3):
+        for message, signature, expected in cases:
+            assert N.verify(R1, pk, message, signature) is expected
+    assert N.key_cache_stats()["hot_tables"] == 1
+    N.clear_caches()
+    assert N.key_cache_stats()["hot_tables"] == 0
 
 
 def test_garbage_inputs() -> None:

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use aws_lc_rs::signature::{ParsedPublicKey, ECDSA_P256_SHA256_FIXED};
 
+use crate::nistz::HotKey;
 use crate::{Curve, Error, KEY_LEN};
 
 /// Number of decoded keys the cache holds at most (all curves together).
@@ -19,7 +20,7 @@ const PER_SHARD: usize = KEY_CACHE_CAPACITY / SHARDS;
 
 /// The backend representation of a validated public key.
 pub(crate) enum Backend {
-    R1(ParsedPublicKey),
+    R1(ParsedPublicKey, HotKey),
     K1(secp256k1::PublicKey),
     Sm2(Box<sm2::dsa::VerifyingKey>),
 }
@@ -39,6 +40,9 @@ pub struct CacheStats {
     pub misses: u64,
     /// Keys held now.
     pub size: usize,
+    /// P-256 keys holding a precomputed verification table now (hot keys; at most
+    /// [`HOT_KEY_TABLES`](crate::HOT_KEY_TABLES)).
+    pub hot_tables: usize,
 }
 
 type CacheKey = [u8; KEY_LEN + 1];
@@ -132,11 +136,13 @@ pub(crate) fn decode(curve: Curve, k: &[u8; KEY_LEN]) -> Result<DecodedKey, Erro
             }
             let parsed = ParsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, unc)
                 .map_err(|_| Error::InvalidPoint)?;
+            let mut x = [0u8; 32];
             let mut y = [0u8; 32];
+            x.copy_from_slice(&unc[1..33]);
             y.copy_from_slice(&unc[33..65]);
             Ok(DecodedKey {
                 y,
-                backend: Backend::R1(parsed),
+                backend: Backend::R1(parsed, HotKey::new(&x, &y)),
             })
         }
         Curve::Secp256k1 => {
@@ -178,6 +184,7 @@ pub fn key_cache_stats() -> CacheStats {
         st.misses += s.misses;
         st.size += s.map.len();
     }
+    st.hot_tables = crate::nistz::tables_alive();
     st
 }
 

@@ -46,13 +46,25 @@ pub(crate) fn verify_decoded(
         return false;
     }
     match &k.backend {
-        Backend::R1(pk) => match sha256_digest {
-            Some(d) => match Digest::import_less_safe(d, &SHA256) {
+        Backend::R1(pk, hot) => {
+            let owned;
+            let digest = match sha256_digest {
+                Some(d) => d,
+                None => {
+                    owned = sha256(message);
+                    &owned
+                }
+            };
+            if let Ok(sig) = <&[u8; SIGNATURE_LEN]>::try_from(signature) {
+                if let Some(valid) = hot.verify(digest, sig) {
+                    return valid;
+                }
+            }
+            match Digest::import_less_safe(digest, &SHA256) {
                 Ok(d) => pk.verify_digest_sig(&d, signature).is_ok(),
                 Err(_) => false,
-            },
-            None => pk.verify_sig(message, signature).is_ok(),
-        },
+            }
+        }
         Backend::K1(pk) => {
             // parse_compact rejects r or s >= n; verify rejects r or s = 0.
             let Ok(mut sig) = secp256k1::ecdsa::Signature::from_compact(signature) else {

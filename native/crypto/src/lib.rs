@@ -8,13 +8,16 @@
 //!   signed bytes; high-S is accepted by verification, signing always produces low-S. SM2:
 //!   GB/T 32918 with SM3 and the default user id `1234567812345678`.
 //! * [`verify_batch`] verifies many signatures in parallel on the rayon global pool.
+//! * A P-256 key verified a few times gets a precomputed table (`nistz`), which makes its later
+//!   verifications about three times cheaper; at most [`HOT_KEY_TABLES`] exist at once.
 //!
 //! No function of this crate panics on any input: bad keys, signatures or curves verify as
 //! `false` or return an [`Error`].
 //!
 //! Backends (chosen by measurement, see `BACKENDS.md`): AWS-LC (P-256 verification), the `p256`
 //! crate (P-256 decompression and signing), libsecp256k1 (secp256k1), the `sm2` crate (SM2).
-#![forbid(unsafe_code)]
+// Unsafe code is confined to `nistz` (calls into AWS-LC's P-256 assembly).
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 mod batch;
@@ -22,6 +25,7 @@ mod cache;
 mod curve;
 mod error;
 mod keys;
+mod nistz;
 
 pub use batch::{verify_batch, verify_batch_into, VerifyItem};
 pub use cache::{clear_key_cache, key_cache_stats, CacheStats, KEY_CACHE_CAPACITY};
@@ -31,6 +35,7 @@ pub use keys::{
     compare_keys, decompress_key, public_key_from_secret, sign, sort_keys, split_key,
     try_compare_keys, validate_key, verify, verify_prehashed, SM2_DEFAULT_ID,
 };
+pub use nistz::HOT_KEY_TABLES;
 
 /// Length of a compressed public key.
 pub const KEY_LEN: usize = 33;

@@ -249,7 +249,7 @@ fn sort_keys<'py>(py: Python<'py>, keys: &Bound<'py, PyAny>) -> PyResult<Bound<'
     PyList::new(py, order.into_iter().map(|i| held[i].clone()))
 }
 
-/// key_cache_stats() -> dict: {"hits": int, "misses": int, "size": int}
+/// key_cache_stats() -> dict: {"hits": int, "misses": int, "size": int, "hot_tables": int}
 #[pyfunction]
 fn key_cache_stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let s = c::key_cache_stats();
@@ -257,6 +257,7 @@ fn key_cache_stats(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     d.set_item("hits", s.hits)?;
     d.set_item("misses", s.misses)?;
     d.set_item("size", s.size)?;
+    d.set_item("hot_tables", s.hot_tables)?;
     Ok(d)
 }
 

@@ -265,6 +265,7 @@ class KeyCacheStats(TypedDict):
     hits: int
     misses: int
     size: int
+    hot_tables: int  # P-256 keys holding a precomputed verification table
 
 def public_key_from_secret(curve: str, secret: bytes) -> bytes:
     """33-byte compressed public key of a 32-byte secret. ValueError: unknown curve, bad secret."""
