@@ -120,3 +120,49 @@ def test_solo_bookkeeper_produces_blocks_with_lottery(tmp_path: Path) -> None:
     more = antshares("devnet", "run", "--data-dir", str(node), "--blocks", "1")
     assert more.returncode == 0, more.stderr
     assert "block 3:" in more.stdout
+
+
+def test_import_groups_batches_into_commits_with_the_same_state(
+    devnet: Path, tmp_path: Path
+) -> None:
+    """Batches commit together up to `commit_bytes` (each alone near the end of the input): the
+    store ends in the same state as one commit per batch, and every commit leaves it at a
+    complete block whose stored tip is the engine's."""
+    from antshares.chain.profiles import load_profile
+    from antshares.ledger.chainstate import ChainState
+    from antshares.ledger.digest import state_digest
+    from antshares.ledger.importer import import_chain
+
+    profile = load_profile(str(devnet / "node" / "profile.json"))
+    chain = devnet / "chain.acc"
+    sizes = [len(b.data) for b in iter_chain_file(chain)][1:]
+    results = {}
+    for label, commit_bytes in (("each", 0), ("grouped", 3 * min(sizes))):
+        commits: list[tuple[int, int]] = []
+        with ChainState.open(profile, tmp_path / label, sync=False) as state:
+
+            def committed(
+                blocks: int,
+                _txs: int,
+                height: int,
+                state: ChainState = state,
+                log: list[tuple[int, int]] = commits,
+            ) -> None:
+                # The store holds the block the engine reports as its tip.
+                assert state.block_at(height) is not None
+                assert state.block_at(height + 1) is None
+                log.append((blocks, height))
+
+            stats = import_chain(
+                state, [chain], batch_blocks=1, on_batch=committed, commit_bytes=commit_bytes
+            )
+            assert stats.error is None and stats.blocks == BLOCKS
+            results[label] = (state_digest(state.store), commits)
+    each, grouped = results["each"], results["grouped"]
+    assert grouped[0] == each[0]
+    assert [b for b, _ in each[1]] == [1] * BLOCKS
+    # Grouped: the first commits hold several batches, the last ones (near the end) one each.
+    blocks_per_commit = [b for b, _ in grouped[1]]
+    assert sum(blocks_per_commit) == BLOCKS
+    assert max(blocks_per_commit) > 1 and blocks_per_commit[-1] == 1
+    assert [h for _, h in grouped[1]][-1] == BLOCKS

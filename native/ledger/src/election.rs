@@ -19,7 +19,7 @@
 //! Inputs are checked as the reference checks them, in the same order, and refused with an
 //! [`ElectionError`]; nothing here panics.
 use std::borrow::Borrow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 use std::hash::{BuildHasher, Hash};
 
@@ -29,6 +29,7 @@ use antshares_core::script::{multisig_script, KeyRef};
 use antshares_core::UInt160;
 use antshares_crypto::{compare_keys, split_key, validate_key};
 
+use crate::fast_hash::FastMap;
 use crate::rule::Violation;
 
 /// The count never exceeds the multisig limit (1024).
@@ -318,18 +319,7 @@ where
 {
     check_ballots(ballots)?;
     check_standby_keys(standby_keys)?;
-    let count = count_checked(ballots, standby_keys.len());
-
-    let mut votes: HashMap<&[u8], u128> = HashMap::new();
-    for ballot in ballots {
-        for key in ballot.candidates {
-            let key = key.as_ref();
-            if active_candidates.contains(key) {
-                *votes.entry(key).or_insert(0) += u128::from(ballot.weight);
-            }
-        }
-    }
-    let mut ranked: Vec<(&[u8], u128)> = votes.into_iter().collect();
+    let ranked = tally(ballots, active_candidates);
     for &(key, _) in &ranked {
         split_key(key)
             .and_then(|(curve, point)| validate_key(curve, point))
@@ -338,6 +328,75 @@ where
                 reason,
             })?;
     }
+    Ok(choose(
+        ranked,
+        count_checked(ballots, standby_keys.len()),
+        standby_keys,
+    ))
+}
+
+/// [`elect`] for the ledger engine, which re-elects every block that changes a ballot: its
+/// ballots passed the Voting rule (1–1024 distinct candidates, positive ANS weight) and its
+/// active candidates the Enrollment rule (valid P-256 keys), so only what those rules cannot
+/// vouch for is checked again (weights and candidate counts, the standby list). Same result as
+/// [`elect`] on such inputs (a property test compares them).
+pub fn elect_admitted<K, A, S, T>(
+    ballots: &[Ballot<'_, K>],
+    active_candidates: &HashSet<A, S>,
+    standby_keys: &[T],
+) -> Result<Vec<Vec<u8>>, ElectionError>
+where
+    K: AsRef<[u8]>,
+    T: AsRef<[u8]>,
+    A: Borrow<[u8]> + Eq + Hash,
+    S: BuildHasher,
+{
+    for (i, ballot) in ballots.iter().enumerate() {
+        if ballot.weight == 0 {
+            return Err(ElectionError::ZeroWeight { ballot: i });
+        }
+        let listed = ballot.candidates.len();
+        if !(1..=MAX_BALLOT_CANDIDATES).contains(&listed) {
+            return Err(ElectionError::CandidateCount { ballot: i, listed });
+        }
+    }
+    check_standby_keys(standby_keys)?;
+    let ranked = tally(ballots, active_candidates);
+    Ok(choose(
+        ranked,
+        count_checked(ballots, standby_keys.len()),
+        standby_keys,
+    ))
+}
+
+/// Each active candidate's votes: the full weight of every ballot listing it.
+fn tally<'k, K, A, S>(
+    ballots: &[Ballot<'k, K>],
+    active_candidates: &HashSet<A, S>,
+) -> Vec<(&'k [u8], u128)>
+where
+    K: AsRef<[u8]>,
+    A: Borrow<[u8]> + Eq + Hash,
+    S: BuildHasher,
+{
+    let mut votes: FastMap<&[u8], u128> = FastMap::default();
+    for ballot in ballots {
+        for key in ballot.candidates {
+            let key = key.as_ref();
+            if active_candidates.contains(key) {
+                *votes.entry(key).or_insert(0) += u128::from(ballot.weight);
+            }
+        }
+    }
+    votes.into_iter().collect()
+}
+
+/// The first `count` of the ranked candidates, then standby keys not already chosen.
+fn choose<T: AsRef<[u8]>>(
+    mut ranked: Vec<(&[u8], u128)>,
+    count: usize,
+    standby_keys: &[T],
+) -> Vec<Vec<u8>> {
     // A total order on distinct valid keys, so an unstable sort is deterministic.
     let by_rank =
         |a: &(&[u8], u128), b: &(&[u8], u128)| b.1.cmp(&a.1).then_with(|| compare_keys(a.0, b.0));
@@ -359,7 +418,7 @@ where
             .map(<[u8]>::to_vec);
         chosen.extend(fill);
     }
-    Ok(chosen)
+    chosen
 }
 
 /// NextMiner / NextConsensus: the script hash of the `(n − ⌊(n−1)/3⌋)`-of-`n` multisig of the
@@ -514,6 +573,51 @@ mod tests {
         antshares_crypto::sort_keys(&mut expected).unwrap();
         let chosen = elect(&[Ballot::new(2, &all)], &active, &standby[..1]).unwrap();
         assert_eq!(chosen, expected);
+    }
+
+    #[test]
+    fn admitted_election_equals_the_checked_one() {
+        // Ballots as the Voting rule admits them (distinct valid keys, positive weights), some
+        // candidates inactive, counts both above and below the standby count.
+        let pool: Vec<Vec<u8>> = (1..=40).map(key).collect();
+        let standby: Vec<Vec<u8>> = (1001..=1007).map(key).collect();
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % m
+        };
+        for round in 0..200 {
+            let lists: Vec<Vec<Vec<u8>>> = (0..1 + next(30))
+                .map(|_| {
+                    let start = next(pool.len() as u64) as usize;
+                    let len = 1 + next(12) as usize;
+                    pool.iter().cycle().skip(start).take(len).cloned().collect()
+                })
+                .collect();
+            let ballots: Vec<Ballot<'_, Vec<u8>>> = lists
+                .iter()
+                .map(|l| Ballot::new(1 + next(1_000_000), l))
+                .collect();
+            let active: HashSet<Vec<u8>> = pool.iter().filter(|_| next(4) != 0).cloned().collect();
+            let standby_len = 1 + (round % standby.len());
+            assert_eq!(
+                elect_admitted(&ballots, &active, &standby[..standby_len]).unwrap(),
+                elect(&ballots, &active, &standby[..standby_len]).unwrap(),
+                "round {round}"
+            );
+        }
+        // What the rules cannot vouch for is still refused.
+        let one = vec![key(1)];
+        let active: HashSet<Vec<u8>> = HashSet::new();
+        assert_eq!(
+            elect_admitted(&[Ballot::new(0, &one)], &active, &standby),
+            Err(ElectionError::ZeroWeight { ballot: 0 })
+        );
+        let none: Vec<Vec<u8>> = Vec::new();
+        assert!(elect_admitted(&[Ballot::new(1, &none)], &active, &standby).is_err());
+        assert!(elect_admitted::<Vec<u8>, Vec<u8>, _, Vec<u8>>(&[], &active, &[]).is_err());
     }
 
     #[test]

@@ -196,12 +196,14 @@ class ChainState:
         previous = self.block_at(self.height)
         return self.apply_prepared(prepare_blocks(list(blocks), verify_signatures, previous))
 
-    def apply_prepared(self, prepared: PreparedBlocks) -> BatchResult:
+    def apply_prepared(self, prepared: PreparedBlocks, commit: bool = True) -> BatchResult:
         """Apply blocks made ready by `prepare_blocks` (possibly on another thread, while the
-        previous batch was applied) and commit them in one transaction."""
+        previous batch was applied) and commit them in one transaction. With `commit` False the
+        blocks stay in the engine until `commit()` (a bulk import commits several batches at
+        once); reads see them, the store does not."""
         with self.store.read() as txn:
             result = self.engine.apply_prepared(prepared, self._reader(txn))
-        if result["applied"]:
+        if result["applied"] and commit:
             self._commit(self.engine)
         error = result["error"]
         return BatchResult(
@@ -215,6 +217,10 @@ class ChainState:
         """What the next block must hold with these candidate transactions (see the engine)."""
         with self.store.read() as txn:
             return self.engine.propose(list(transactions), list(secrets), self._reader(txn))
+
+    def commit(self) -> None:
+        """Write every applied block not yet in the store, in one transaction."""
+        self._commit(self.engine)
 
     def _commit(self, engine: Ledger) -> None:
         writes = engine.take_writes()

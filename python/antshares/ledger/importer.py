@@ -1,10 +1,14 @@
 """Bulk replay of chain files into a data dir (SPEC §11): `antshares chain import`.
 
 Blocks stream from `chain.acc` / `chain.N.acc` files in batches (bounded by bytes and blocks);
-each batch is verified and applied by the engine and committed in one LMDB transaction, so a kill
-at any instant restarts at the end of a complete batch. The import resumes by itself: blocks at
-or below the data dir's tip are skipped after checking that their hashes match the stored ones
-(a file of another chain stops at the first difference).
+each batch is verified and applied by the engine, and the applied batches are committed in one
+LMDB transaction once they hold `commit_bytes` of blocks (each batch alone near the end of the
+input, so the last commit is small), so a kill at any instant restarts at the end of a complete
+batch. Fewer, larger commits write less: coins created and spent between two commits never reach
+the store, and LMDB copies each touched page once per transaction.
+
+The import resumes by itself: blocks at or below the data dir's tip are skipped after checking
+that their hashes match the stored ones (a file of another chain stops at the first difference).
 
 Trusted mode (`trusted_until`): signatures are not checked for the blocks up to and including the
 checkpoint block; every other rule is. The files are scanned first: the checkpoint must be there,
@@ -14,6 +18,7 @@ checkpoint that links to them are its ancestors. Nothing is imported when it is 
 Import opens no network port: it is the import-only mode of a node.
 """
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -29,6 +34,7 @@ from antshares.ledger.chainstate import ChainState, RuleError
 __all__ = [
     "DEFAULT_BATCH_BLOCKS",
     "DEFAULT_BATCH_BYTES",
+    "DEFAULT_COMMIT_BYTES",
     "ChainImportError",
     "ImportStats",
     "find_checkpoint",
@@ -37,6 +43,7 @@ __all__ = [
 
 DEFAULT_BATCH_BYTES = 4 << 20
 DEFAULT_BATCH_BLOCKS = 2000
+DEFAULT_COMMIT_BYTES = 16 << 20
 HEADER_UNSIGNED = 104
 
 
@@ -155,10 +162,11 @@ def import_chain(
     batch_bytes: int = DEFAULT_BATCH_BYTES,
     batch_blocks: int = DEFAULT_BATCH_BLOCKS,
     on_batch: Callable[[int, int, int], None] | None = None,
+    commit_bytes: int = DEFAULT_COMMIT_BYTES,
 ) -> ImportStats:
     """Import the blocks of `paths` after the state's tip. `on_batch(blocks, transactions,
-    height)` after each committed batch. A rejected block stops the import (stats.error);
-    everything before it stays committed.
+    height)` after each commit (`commit_bytes` = 0: after every batch). A rejected block stops
+    the import (stats.error); everything before it stays committed.
 
     Pipelined: while a batch is applied and committed, the next one is decoded and its
     signatures checked on a second thread (the native code releases the GIL), so the state
@@ -166,38 +174,79 @@ def import_chain(
     paths = list(paths)
     trusted_height = -1 if trusted_until is None else find_checkpoint(paths, trusted_until)
     stats = ImportStats()
+    commits = _Commits(state, stats, on_batch, commit_bytes, _total_size(paths))
     batches = _batches(state, paths, stats, trusted_height, batch_bytes, batch_blocks)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="antshares-prepare") as pool:
-        previous = state.block_at(state.height)
-        pending: tuple[Future[PreparedBlocks], bool] | None = None
-        for blocks, verify in batches:
-            ready = pool.submit(prepare_blocks, blocks, verify, previous)
-            previous = blocks[-1]
-            if pending is not None and not _apply(state, *pending, stats, on_batch):
-                ready.cancel()
-                return stats
-            pending = (ready, verify)
-        if pending is not None:
-            _apply(state, *pending, stats, on_batch)
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="antshares-prepare") as pool:
+            previous = state.block_at(state.height)
+            pending: tuple[Future[PreparedBlocks], bool, int] | None = None
+            for blocks, verify in batches:
+                ready = pool.submit(prepare_blocks, blocks, verify, previous)
+                previous = blocks[-1]
+                if pending is not None and not commits.apply(*pending):
+                    ready.cancel()
+                    return stats
+                pending = (ready, verify, sum(map(len, blocks)))
+            if pending is not None:
+                commits.apply(*pending)
+    finally:
+        # Applied blocks passed every rule: whatever stops the import, they are kept.
+        commits.commit()
     return stats
 
 
-def _apply(
-    state: ChainState,
-    prepared: "Future[PreparedBlocks]",
-    verify: bool,
-    stats: ImportStats,
-    on_batch: Callable[[int, int, int], None] | None,
-) -> bool:
-    result = state.apply_prepared(prepared.result())
-    stats.blocks += result.applied
-    stats.transactions += result.transactions
-    stats.signatures += result.signatures
-    if not verify:
-        stats.trusted_blocks += result.applied
-    if on_batch is not None and result.applied:
-        on_batch(result.applied, result.transactions, state.height)
-    if result.error is not None:
-        stats.error = result.error
-        return False
-    return True
+def _total_size(paths: list[Path]) -> int:
+    total = 0
+    for path in paths:
+        with contextlib.suppress(OSError):  # reported by the reader, in order
+            total += path.stat().st_size
+    return total
+
+
+class _Commits:
+    """Applies prepared batches and commits them together once they hold `commit_bytes`."""
+
+    def __init__(
+        self,
+        state: ChainState,
+        stats: ImportStats,
+        on_batch: Callable[[int, int, int], None] | None,
+        commit_bytes: int,
+        input_bytes: int,
+    ) -> None:
+        self.state, self.stats, self.on_batch = state, stats, on_batch
+        self.commit_bytes, self.left = commit_bytes, input_bytes
+        self.blocks = self.transactions = self.size = 0
+
+    def apply(self, prepared: "Future[PreparedBlocks]", verify: bool, size: int) -> bool:
+        result = self.state.apply_prepared(prepared.result(), commit=False)
+        stats = self.stats
+        stats.blocks += result.applied
+        stats.transactions += result.transactions
+        stats.signatures += result.signatures
+        if not verify:
+            stats.trusted_blocks += result.applied
+        self.blocks += result.applied
+        self.transactions += result.transactions
+        self.size += size
+        self.left -= size
+        # Near the end every batch commits alone: the last commit runs with nothing to overlap.
+        if (
+            result.error is not None
+            or self.size >= self.commit_bytes
+            or self.left < self.commit_bytes
+        ):
+            self.commit()
+        if result.error is not None:
+            stats.error = result.error
+            return False
+        return True
+
+    def commit(self) -> None:
+        if self.blocks == 0:
+            return
+        self.state.commit()
+        blocks, transactions = self.blocks, self.transactions
+        self.blocks = self.transactions = self.size = 0
+        if self.on_batch is not None:
+            self.on_batch(blocks, transactions, self.state.height)

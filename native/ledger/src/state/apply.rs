@@ -15,7 +15,7 @@ use super::records::{encode_keys, encode_split, AssetState};
 use super::tx::{check_tx, commit_tx, ScriptInfo};
 use super::{Ledger, Table, Tip};
 use crate::beacon::{check_dealings, check_reveal, header_nonce};
-use crate::election::{elect, next_consensus, Ballot};
+use crate::election::{elect_admitted, next_consensus, Ballot};
 use crate::lottery::lottery_number;
 use crate::mint::mint_amount;
 use crate::rule::Violation;
@@ -76,7 +76,7 @@ fn election(view: &View<'_>) -> Result<(Vec<[u8; 33]>, UInt160), Violation> {
         .iter()
         .map(|b| Ballot::new(b.weight, &b.candidates))
         .collect();
-    let elected = elect(&ballots, &active, &ledger.params.standby_keys)
+    let elected = elect_admitted(&ballots, &active, &ledger.params.standby_keys)
         .map_err(|e| violation("election", e.to_string()))?;
     let keys: Vec<[u8; 33]> = elected
         .iter()

@@ -1,6 +1,4 @@
 //! The changes of the block being applied, kept apart from the state until the block passes.
-use std::collections::HashSet;
-
 use crate::fast_hash::{FastMap as HashMap, FastSet};
 
 use antshares_core::{UInt160, UInt256};
@@ -62,7 +60,7 @@ impl View<'_> {
     }
 
     /// Active ballots and active candidate keys after this block's changes.
-    pub fn election_inputs(&self) -> (Vec<&BallotState>, HashSet<[u8; 33]>) {
+    pub fn election_inputs(&self) -> (Vec<&BallotState>, FastSet<[u8; 33]>) {
         let mut ballots: Vec<&BallotState> = self
             .ledger
             .ballots
@@ -71,7 +69,7 @@ impl View<'_> {
             .map(|(_, b)| b)
             .collect();
         ballots.extend(self.overlay.ballots.values().flatten());
-        let mut active: HashSet<[u8; 33]> = self
+        let mut active: FastSet<[u8; 33]> = self
             .ledger
             .enrollments
             .iter()
