@@ -424,6 +424,25 @@ pub(crate) fn tables_alive() -> usize {
     TABLES_ALIVE.load(Ordering::Acquire)
 }
 
+/// How many additions ahead a comb entry is prefetched: each entry is one cache line, usually
+/// in L3 (a hot key's comb is 52 KiB), and an addition is long enough to hide the load.
+const PREFETCH_AHEAD: usize = 3;
+const _: () = assert!(
+    G_WINDOWS <= 64 && Q_WINDOWS <= 64,
+    "accumulate keeps 64 picks"
+);
+
+#[inline(always)]
+fn prefetch(entry: &Affine) {
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((entry as *const Affine).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = entry;
+}
+
 /// Adds the comb entries selected by `digits` to `acc` (`None` = the point at infinity).
 /// `Err(())` on an exceptional addition.
 fn accumulate(
@@ -433,12 +452,25 @@ fn accumulate(
     width: u32,
 ) -> Result<(), ()> {
     let half = 1usize << (width - 1);
+    // (entry, negate) of each nonzero digit, so the loads can be issued ahead of the additions.
+    let mut picks = [(0usize, false); 64];
+    let mut count = 0;
     for (i, &d) in digits.iter().enumerate() {
-        if d == 0 {
-            continue;
+        if d != 0 {
+            picks[count] = (i * half + usize::from(d.unsigned_abs()) - 1, d < 0);
+            count += 1;
         }
-        let entry = &comb[i * half + usize::from(d.unsigned_abs()) - 1];
-        let point = if d < 0 {
+    }
+    let picks = &picks[..count];
+    for &(index, _) in picks.iter().take(PREFETCH_AHEAD) {
+        prefetch(&comb[index]);
+    }
+    for (k, &(index, negative)) in picks.iter().enumerate() {
+        if let Some(&(ahead, _)) = picks.get(k + PREFETCH_AHEAD) {
+            prefetch(&comb[ahead]);
+        }
+        let entry = &comb[index];
+        let point = if negative {
             Affine {
                 x: entry.x,
                 y: neg(&entry.y),

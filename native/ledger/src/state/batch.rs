@@ -5,6 +5,7 @@
 //! verify), [`Prepared::needs`] → store reads → [`Ledger::supply`], then [`apply_prepared`].
 use antshares_core::{decode_block_indexed, Header, IndexedBlock, UInt256};
 use antshares_verify::{verify_chain, BlockReport, ChainTip};
+use rayon::prelude::*;
 
 use super::apply::{inputless_txids, spent_outpoints, BlockError};
 use super::Ledger;
@@ -49,11 +50,31 @@ pub fn prepare(
     previous: Option<ChainTip>,
     verify_signatures: bool,
 ) -> Prepared {
+    // The engine's owned decode (in parallel over blocks) runs beside the verifier, whose
+    // rounds leave a core idle between their signature batches.
+    let (decoded, mut reports) = rayon::join(
+        || {
+            raws.par_iter()
+                .map(|raw| decode_block_indexed(raw))
+                .collect::<Vec<_>>()
+        },
+        || {
+            if verify_signatures && !raws.is_empty() {
+                let slices: Vec<&[u8]> = raws.iter().map(Vec::as_slice).collect();
+                verify_chain(&slices, previous)
+                    .into_iter()
+                    .map(Some)
+                    .collect()
+            } else {
+                vec![None; raws.len()]
+            }
+        },
+    );
     let mut blocks = Vec::with_capacity(raws.len());
     let mut decode_error = None;
     let first_height = previous.map_or(0, |t| t.height.wrapping_add(1));
-    for (i, raw) in raws.iter().enumerate() {
-        match decode_block_indexed(raw) {
+    for (i, (raw, decoded)) in raws.iter().zip(decoded).enumerate() {
+        match decoded {
             Ok(b) => blocks.push(b),
             Err(e) => {
                 let header =
@@ -73,17 +94,11 @@ pub fn prepare(
             }
         }
     }
+    // The batch ends at the first block that does not decode; the verifier's findings for the
+    // blocks before it do not depend on the blocks after it.
     let mut raws = raws;
     raws.truncate(blocks.len());
-    let reports = if verify_signatures && !raws.is_empty() {
-        let slices: Vec<&[u8]> = raws.iter().map(Vec::as_slice).collect();
-        verify_chain(&slices, previous)
-            .into_iter()
-            .map(Some)
-            .collect()
-    } else {
-        vec![None; raws.len()]
-    };
+    reports.truncate(blocks.len());
     Prepared {
         raws,
         blocks,
