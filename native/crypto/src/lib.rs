@@ -26,6 +26,7 @@ mod curve;
 mod error;
 mod keys;
 mod nistz;
+mod tweak;
 
 pub use batch::{verify_batch, verify_batch_into, VerifyItem};
 pub use cache::{clear_key_cache, key_cache_stats, CacheStats, KEY_CACHE_CAPACITY};
@@ -36,6 +37,7 @@ pub use keys::{
     try_compare_keys, validate_key, verify, verify_prehashed, SM2_DEFAULT_ID,
 };
 pub use nistz::HOT_KEY_TABLES;
+pub use tweak::{ecdh, secret_tweak_add, shared_tweak, tweak_add, TweakError};
 
 /// Length of a compressed public key.
 pub const KEY_LEN: usize = 33;

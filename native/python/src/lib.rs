@@ -7,6 +7,7 @@ mod crypto;
 mod election;
 mod ledger;
 mod state;
+mod stealth;
 mod types;
 mod utxo;
 mod verify;
@@ -21,5 +22,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     beacon::register(m)?;
     election::register(m)?;
     state::register(m)?;
+    stealth::register(m)?;
     Ok(())
 }

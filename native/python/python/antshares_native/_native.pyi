@@ -539,3 +539,20 @@ class Ledger:
     def utxo_cache_usage(self) -> tuple[int, int]: ...
     @property
     def election_state(self) -> tuple[int, int]: ...
+
+# --- stealth (native/python/src/stealth.rs) ---
+# Keys: 33-byte compressed points; secrets and tweaks: 32 bytes big-endian. ValueError: unknown
+# curve, malformed/off-curve key, secret outside [1, n-1] (SM2 [1, n-2]), tweak >= n, or a
+# result that is infinity / the zero secret (docs/stealth.md).
+
+def tweak_add(curve: str, key: bytes, tweak: bytes) -> bytes:
+    """key + tweak·G, compressed."""
+
+def ecdh(curve: str, secret: bytes, key: bytes) -> bytes:
+    """secret·key, compressed (the ECDH shared point)."""
+
+def secret_tweak_add(curve: str, secret: bytes, tweak: bytes) -> bytes:
+    """secret + tweak mod n: the private key of tweak_add(public(secret), tweak)."""
+
+def shared_tweak(curve: str, shared_point: bytes) -> bytes:
+    """SHA-256(shared_point) mod n; ValueError if it is 0 (pick another ephemeral key)."""
