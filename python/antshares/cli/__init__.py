@@ -1,4 +1,5 @@
-"""The `antshares` command line: `verify`, `genesis`, `bench`, `chain export`, `state digest`."""
+"""The `antshares` command line: `verify`, `genesis`, `bench`, `chain import|export`, `state
+digest`, `devnet`, `identity`."""
 
 import argparse
 import sys
@@ -11,6 +12,7 @@ from . import (
     devnet_chain_cmd,
     devnet_cmd,
     genesis_cmd,
+    identity_cmd,
     state_cmd,
     verify_cmd,
 )
@@ -29,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     state_cmd.add_parser(sub)
     devnet_cmd.add_parser(sub)
     devnet_chain_cmd.add_parser(sub)
+    identity_cmd.add_parser(sub)
     return parser
 
 
