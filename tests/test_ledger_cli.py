@@ -154,7 +154,12 @@ def test_import_groups_batches_into_commits_with_the_same_state(
                 log.append((blocks, height))
 
             stats = import_chain(
-                state, [chain], batch_blocks=1, on_batch=committed, commit_bytes=commit_bytes
+                state,
+                [chain],
+                batch_blocks=1,
+                batch_bytes=min(sizes),  # the last two batches commit alone
+                on_batch=committed,
+                commit_bytes=commit_bytes,
             )
             assert stats.error is None and stats.blocks == BLOCKS
             results[label] = (state_digest(state.store), commits)

@@ -2,10 +2,10 @@
 
 Blocks stream from `chain.acc` / `chain.N.acc` files in batches (bounded by bytes and blocks);
 each batch is verified and applied by the engine, and the applied batches are committed in one
-LMDB transaction once they hold `commit_bytes` of blocks (each batch alone near the end of the
-input, so the last commit is small), so a kill at any instant restarts at the end of a complete
-batch. Fewer, larger commits write less: coins created and spent between two commits never reach
-the store, and LMDB copies each touched page once per transaction.
+LMDB transaction once they hold `commit_bytes` of blocks (each batch alone in the last two
+batches of the input, so the last commit is small). A kill at any instant restarts at the end of
+a complete batch. Fewer, larger commits write less: coins created and spent between two commits
+never reach the store, and LMDB copies each touched page once per transaction.
 
 The import resumes by itself: blocks at or below the data dir's tip are skipped after checking
 that their hashes match the stored ones (a file of another chain stops at the first difference).
@@ -43,7 +43,7 @@ __all__ = [
 
 DEFAULT_BATCH_BYTES = 4 << 20
 DEFAULT_BATCH_BLOCKS = 2000
-DEFAULT_COMMIT_BYTES = 16 << 20
+DEFAULT_COMMIT_BYTES = 32 << 20
 HEADER_UNSIGNED = 104
 
 
@@ -174,7 +174,7 @@ def import_chain(
     paths = list(paths)
     trusted_height = -1 if trusted_until is None else find_checkpoint(paths, trusted_until)
     stats = ImportStats()
-    commits = _Commits(state, stats, on_batch, commit_bytes, _total_size(paths))
+    commits = _Commits(state, stats, on_batch, commit_bytes, _total_size(paths), 2 * batch_bytes)
     batches = _batches(state, paths, stats, trusted_height, batch_bytes, batch_blocks)
     try:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="antshares-prepare") as pool:
@@ -213,9 +213,10 @@ class _Commits:
         on_batch: Callable[[int, int, int], None] | None,
         commit_bytes: int,
         input_bytes: int,
+        tail_bytes: int,
     ) -> None:
         self.state, self.stats, self.on_batch = state, stats, on_batch
-        self.commit_bytes, self.left = commit_bytes, input_bytes
+        self.commit_bytes, self.left, self.tail_bytes = commit_bytes, input_bytes, tail_bytes
         self.blocks = self.transactions = self.size = 0
 
     def apply(self, prepared: "Future[PreparedBlocks]", verify: bool, size: int) -> bool:
@@ -234,7 +235,7 @@ class _Commits:
         if (
             result.error is not None
             or self.size >= self.commit_bytes
-            or self.left < self.commit_bytes
+            or self.left < self.tail_bytes
         ):
             self.commit()
         if result.error is not None:
