@@ -97,6 +97,87 @@ struct Gathered<'a> {
     /// SHA-256 of each transaction's unsigned bytes: what its witnesses sign (the txid is the
     /// SHA-256 of this digest).
     digests: Vec<[u8; 32]>,
+    /// The transactions' witnesses, gathered on the block's own thread.
+    local: LocalGather,
+}
+
+/// A message a transaction's witnesses sign: its unsigned bytes, or an Agency order's signed
+/// form (built here, hashed here).
+enum LocalMessage {
+    Tx {
+        tx: usize,
+        bytes: std::ops::Range<usize>,
+    },
+    Order {
+        bytes: Vec<u8>,
+        digest: [u8; 32],
+    },
+}
+
+/// The transaction-level witnesses of one block, gathered in the parallel phase (script hashes,
+/// script classification, signature parsing): `pending[i].message` indexes `messages`, and the
+/// failures keep their order. The serial pass numbers the messages globally and applies the
+/// failures after the block's own checks, as if it had gathered them itself.
+#[derive(Default)]
+struct LocalGather {
+    messages: Vec<LocalMessage>,
+    pending: Vec<Pending>,
+    failures: Vec<String>,
+    /// Counters gathered for the block's report.
+    counts: BlockReport,
+}
+
+fn gather_transactions(block: usize, view: &BlockView<'_>) -> LocalGather {
+    let mut local = LocalGather::default();
+    for (t, tx) in view.transactions.iter().enumerate() {
+        if !tx.witnesses.is_empty() {
+            let message = local.messages.len();
+            local.messages.push(LocalMessage::Tx {
+                tx: t,
+                bytes: tx.span.unsigned(),
+            });
+            let mut last: Option<UInt160> = None;
+            for (w, witness) in tx.witnesses.iter().enumerate() {
+                let h = witness.script_hash();
+                if !witness.verification.is_empty() {
+                    if last.is_some_and(|l| h <= l) {
+                        local.failures.push(format!(
+                            "transactions[{t}]: witnesses[{w}] is not sorted after \
+                             witnesses[{}] by script hash (format-1x §3.1)",
+                            w - 1
+                        ));
+                    }
+                    last = Some(h);
+                }
+                let place = Place::Tx { tx: t, witness: w };
+                let (counts, pending) = (&mut local.counts, &mut local.pending);
+                gather_witness(counts, pending, block, place, message, *witness, h);
+            }
+        }
+        if let Some(agency) = &tx.agency {
+            for (o, order) in agency.orders.iter().enumerate() {
+                let message = local.messages.len();
+                let signed = agency.order_signed_bytes(order);
+                let digest = sha256(&signed);
+                local.messages.push(LocalMessage::Order {
+                    bytes: signed,
+                    digest,
+                });
+                for (w, witness) in order.witnesses.iter().enumerate() {
+                    let place = Place::Order {
+                        tx: t,
+                        order: o,
+                        witness: w,
+                    };
+                    let witness = witness.as_ref();
+                    let h = witness.script_hash();
+                    let (counts, pending) = (&mut local.counts, &mut local.pending);
+                    gather_witness(counts, pending, block, place, message, witness, h);
+                }
+            }
+        }
+    }
+    local
 }
 
 fn curve_of(key: &KeyRef) -> Curve {
@@ -175,7 +256,7 @@ pub fn block_signatures(raw: &[u8]) -> Vec<SignatureRecord> {
     records
 }
 
-fn decode_and_hash(raw: &[u8]) -> Gathered<'_> {
+fn decode_and_hash(block: usize, raw: &[u8]) -> Gathered<'_> {
     let pipelined = rayon::current_num_threads() > 1 && raw.len() >= PIPELINE_BYTES;
     let (decoded, chunks) = if pipelined {
         decode_pipelined(raw)
@@ -207,16 +288,19 @@ fn decode_and_hash(raw: &[u8]) -> Gathered<'_> {
                 txids,
                 ..BlockReport::default()
             };
+            let local = gather_transactions(block, &view);
             Gathered {
                 report,
                 view: Some(view),
                 digests,
+                local,
             }
         }
         Err(e) => Gathered {
             report: report_for_undecodable(raw, &e),
             view: None,
             digests: Vec::new(),
+            local: LocalGather::default(),
         },
     }
 }
@@ -236,9 +320,12 @@ fn verify_with(
     mut on_check: impl FnMut(&SigCheck<'_>, &Message<'_>, &CheckOutcome),
 ) -> Vec<BlockReport> {
     let mut gathered: Vec<Gathered<'_>> = if raws.len() == 1 {
-        vec![decode_and_hash(raws[0])]
+        vec![decode_and_hash(0, raws[0])]
     } else {
-        raws.par_iter().map(|raw| decode_and_hash(raw)).collect()
+        raws.par_iter()
+            .enumerate()
+            .map(|(b, raw)| decode_and_hash(b, raw))
+            .collect()
     };
 
     // Messages: each block's header, each signed transaction's unsigned bytes, each order's
@@ -332,49 +419,32 @@ fn verify_with(
             );
         }
 
-        for (t, tx) in view.transactions.iter().enumerate() {
-            if !tx.witnesses.is_empty() {
-                let message = message_bytes.len();
-                message_bytes.push((b, tx.span.unsigned()));
-                message_digests.push(Digest::Tx { block: b, tx: t });
-                let mut last: Option<UInt160> = None;
-                for (w, witness) in tx.witnesses.iter().enumerate() {
-                    let h = witness.script_hash();
-                    if !witness.verification.is_empty() {
-                        if last.is_some_and(|l| h <= l) {
-                            report.fail(format!(
-                                "transactions[{t}]: witnesses[{w}] is not sorted after \
-                                 witnesses[{}] by script hash (format-1x §3.1)",
-                                w - 1
-                            ));
-                        }
-                        last = Some(h);
-                    }
-                    let place = Place::Tx { tx: t, witness: w };
-                    gather_witness(report, &mut pending, b, place, message, *witness, h);
+        // The transactions' witnesses, gathered in the parallel phase: number their messages.
+        let local = std::mem::take(&mut g.local);
+        let base = message_bytes.len();
+        for m in local.messages {
+            match m {
+                LocalMessage::Tx { tx, bytes } => {
+                    message_bytes.push((b, bytes));
+                    message_digests.push(Digest::Tx { block: b, tx });
                 }
-            }
-            if let Some(agency) = &tx.agency {
-                for (o, order) in agency.orders.iter().enumerate() {
-                    let message = message_bytes.len();
-                    let signed = agency.order_signed_bytes(order);
+                LocalMessage::Order { bytes, digest } => {
+                    message_orders.push((message_bytes.len(), order_bytes.len()));
                     message_bytes.push((b, 0..0));
-                    message_digests.push(Digest::Own(sha256(&signed)));
-                    message_orders.push((message, order_bytes.len()));
-                    order_bytes.push(signed);
-                    for (w, witness) in order.witnesses.iter().enumerate() {
-                        let place = Place::Order {
-                            tx: t,
-                            order: o,
-                            witness: w,
-                        };
-                        let witness = witness.as_ref();
-                        let h = witness.script_hash();
-                        gather_witness(report, &mut pending, b, place, message, witness, h);
-                    }
+                    message_digests.push(Digest::Own(digest));
+                    order_bytes.push(bytes);
                 }
             }
         }
+        pending.extend(local.pending.into_iter().map(|mut p| {
+            p.message += base;
+            p
+        }));
+        for reason in local.failures {
+            report.fail(reason);
+        }
+        report.signatures_checked += local.counts.signatures_checked;
+        report.nonstandard_witnesses += local.counts.nonstandard_witnesses;
     }
 
     // Resolve message bytes and digests (every one was hashed exactly once).
