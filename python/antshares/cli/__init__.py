@@ -1,5 +1,5 @@
 """The `antshares` command line: `verify`, `genesis`, `bench`, `chain import|export`, `state
-digest`, `devnet`, `identity`."""
+digest`, `devnet`, `identity`, `wallet`."""
 
 import argparse
 import sys
@@ -15,6 +15,7 @@ from . import (
     identity_cmd,
     state_cmd,
     verify_cmd,
+    wallet_cmd,
 )
 
 
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     devnet_cmd.add_parser(sub)
     devnet_chain_cmd.add_parser(sub)
     identity_cmd.add_parser(sub)
+    wallet_cmd.add_parser(sub)
     return parser
 
 
