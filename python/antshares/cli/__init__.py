@@ -15,7 +15,7 @@ from . import (
     identity_cmd,
     state_cmd,
     verify_cmd,
-    wallet_cmd,
+    wallet,
 )
 
 
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     devnet_cmd.add_parser(sub)
     devnet_chain_cmd.add_parser(sub)
     identity_cmd.add_parser(sub)
-    wallet_cmd.add_parser(sub)
+    wallet.add_parser(sub)
     return parser
 
 
