@@ -8,9 +8,10 @@ the importer's batches (8 MiB / 2000 blocks), this times in one process, each st
 1. the bare batch of the same signatures (digests precomputed; `bench_ledger`);
 2. `prepare_blocks(batch, verify=True)` for every batch: decode + every signature (native);
 3. `prepare_blocks(batch, verify=False)`: decode alone (native);
-4. `ChainState.apply_prepared` for every batch on a fresh data dir, under cProfile: the rules
-   and state updates (native `Ledger.apply_prepared`), the writes handed to Python
-   (`take_writes`) and the LMDB puts/deletes and commits (Python + lmdb);
+4. `ChainState.apply_prepared` for every batch on a fresh data dir, committed as the importer
+   commits (every 32 MiB), under cProfile: the rules and state updates (native
+   `Ledger.apply_prepared`), the writes handed to Python (`take_writes`) and the LMDB
+   puts/deletes and commits (Python + lmdb);
 
 with wall and process CPU seconds (all threads) for each, then the top of the cProfile of 4.
 The real import overlaps 2–3 (on a second thread) with 4; on two cores the signature batch
@@ -40,7 +41,11 @@ from antshares.bench_ledger import (
 from antshares.chain.files import iter_chain_file
 from antshares.chain.profiles import load_profile
 from antshares.ledger.chainstate import ChainState
-from antshares.ledger.importer import DEFAULT_BATCH_BLOCKS, DEFAULT_BATCH_BYTES
+from antshares.ledger.importer import (
+    DEFAULT_BATCH_BLOCKS,
+    DEFAULT_BATCH_BYTES,
+    DEFAULT_COMMIT_BYTES,
+)
 
 
 def timed(fn: Callable[[], Any]) -> tuple[Any, float, float]:
@@ -100,12 +105,19 @@ def main() -> int:
         try:
 
             def apply_all() -> int:
-                txs = 0
-                for item in prepared:
-                    result = state.apply_prepared(item)
+                # Committed as the importer does: every DEFAULT_COMMIT_BYTES of blocks, and each
+                # of the last two batches alone.
+                txs, pending = 0, 0
+                for i, (item, batch) in enumerate(zip(prepared, batches, strict=True)):
+                    result = state.apply_prepared(item, commit=False)
                     if result.error is not None:
                         raise RuntimeError(str(result.error))
                     txs += result.transactions
+                    pending += sum(map(len, batch))
+                    if pending >= DEFAULT_COMMIT_BYTES or i >= len(batches) - 2:
+                        state.commit()
+                        pending = 0
+                state.commit()
                 state.store.sync()
                 return txs
 
