@@ -410,6 +410,27 @@ def test_stealth_and_identity_commands(node: Node, tmp_path: Path) -> None:
                        "--password-stdin", stdin="erin pays\n")  # fmt: skip
     assert_clean_failure(wrong, "stealth scan", "erin pays")
 
+    # --import: the payment becomes a 2-of-2 account of its two derived keys, which `send`
+    # spends (payment password only); a spent payment is not imported again.
+    imported = wallet_cli("stealth", "scan", "--wallet", str(erin), *node.net, "--import",
+                          "--password-stdin", stdin="erin pays\nerin queries\n")  # fmt: skip
+    assert imported.code == 0, imported.err
+    one_time = imported.out.split("imported ")[1].split()[0]
+    assert f"  {one_time}  unspent" in scanned.out
+    erin_address = address_in(created.out)
+    assert node.balances(erin)[one_time] == {"AntShare": "9"}
+    spent = wallet_cli("send", "--wallet", str(erin), *node.net, "--asset", "ANS",
+                       "--to", erin_address, "--amount", "9", "--from", one_time, "--submit",
+                       "--password-stdin", stdin="erin pays\n")  # fmt: skip
+    assert spent.code == 0, spent.err
+    assert "included in block" in spent.out
+    after = node.balances(erin)
+    assert after[one_time] == {} and after[erin_address] == {"AntShare": "9"}
+    rescan = wallet_cli("stealth", "scan", "--wallet", str(erin), *node.net, "--import",
+                        "--password-stdin", stdin="erin pays\nerin queries\n")  # fmt: skip
+    assert rescan.code == 0, rescan.err
+    assert "  spent" in rescan.out and "imported" not in rescan.out
+
     # A certificate request signed by the account's payment key; then its status.
     csr = tmp_path / "erin.csr"
     asked = wallet_cli("identity", "request", "--wallet", str(erin), "--name", "Erin",
@@ -426,7 +447,8 @@ def test_stealth_and_identity_commands(node: Node, tmp_path: Path) -> None:
     status = wallet_cli("identity", "status", "--wallet", str(erin), "--certs", str(certs),
                         "--roots", str(roots))  # fmt: skip
     assert status.code == 0, status.err
-    lines = status.out.splitlines()
+    # The two-key account's keys (the imported one-time account's keys have no certificate).
+    lines = [line for line in status.out.splitlines() if line.startswith(erin_address)]
     assert len(lines) == 2 and sum("Good" in line for line in lines) == 1
     assert sum("Missing" in line for line in lines) == 1
     assert request_key(request).hex() in next(line for line in lines if "Good" in line)

@@ -217,6 +217,13 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--account", metavar="ADDRESS")
     p.add_argument("--from-height", type=non_negative_int, default=0, metavar="N")
     p.add_argument("--to-height", type=non_negative_int, default=None, metavar="N")
+    p.add_argument(
+        "--import",
+        dest="import_found",
+        action="store_true",
+        help="add each unspent payment found as a 2-of-2 account holding its two derived keys"
+        " (under the payment password), so `send --from` can spend it",
+    )
     _add_password_arg(p)
     p.set_defaults(run=run_stealth_scan)
 

@@ -1,4 +1,5 @@
-"""`antshares wallet stealth address | scan` and `antshares wallet identity request | status`."""
+"""`antshares wallet stealth address | scan [--import]`, `antshares wallet identity request |
+status`."""
 
 import argparse
 
@@ -11,8 +12,10 @@ from antshares.identity import (
     subject_name,
 )
 from antshares.identity.files import write_atomic
-from antshares.wallet.accounts import KeyRole
-from antshares.wallet.stealth import scan
+from antshares.wallet.accounts import Account, KeyRole
+from antshares.wallet.keys import KeyPair
+from antshares.wallet.nep6 import Wallet
+from antshares.wallet.stealth import FoundPayment, scan, spending_keys
 
 from ..common import EXIT_OK, report_error
 from .common import (
@@ -43,6 +46,13 @@ def run_stealth_scan(args: argparse.Namespace) -> int:
     passwords = Passwords(args.password_stdin)
     wallet = _open_wallet(args.wallet)
     entry, stealth = _stealth_account(wallet, args.account)
+    payment_password = None
+    if args.import_found:
+        # Payment first, as everywhere: the derived keys are stored under it.
+        payment_password = passwords.ask("payment password")
+        wallet.unlock_payment(payment_password)
+        if not wallet.keys_for(entry, KeyRole.PAYMENT):
+            raise CommandError(f"{entry.address}: this wallet does not hold its payment key")
     _unlock(wallet, {KeyRole.QUERY}, passwords)
     keys = wallet.keys_for(entry, KeyRole.QUERY)
     if not keys:
@@ -56,11 +66,14 @@ def run_stealth_scan(args: argparse.Namespace) -> int:
             curve=stealth.curve,
         )
         rows = []
+        unspent_found = []
         for f in found:
             info = view.asset(f.output.asset_id)
             amount = info.format(f.output.value) if info else str(f.output.value)
             name = info.display_name if info else str(f.output.asset_id)
             unspent = view.coin(f.coin) is not None
+            if unspent:
+                unspent_found.append(f)
             rows.append(
                 f"{f.height:>8}  {f.txid}:{f.index}  {amount} {name}  {f.address}"
                 f"  {'unspent' if unspent else 'spent'}"
@@ -68,7 +81,37 @@ def run_stealth_scan(args: argparse.Namespace) -> int:
     for row in rows:
         print(row)
     print(f"found    {len(rows)} payment(s)")
+    if payment_password is not None:
+        payment = wallet.keys_for(entry, KeyRole.PAYMENT)[0]
+        added = _import_found(
+            wallet, keys[0].secret, payment.secret, unspent_found, payment_password
+        )
+        wallet.save()
+        for address in added:
+            print(f"imported {address}")
     return EXIT_OK
+
+
+def _import_found(
+    wallet: Wallet,
+    query_secret: bytes,
+    payment_secret: bytes,
+    found: list[FoundPayment],
+    payment_password: str,
+) -> list[str]:
+    """Each found output as a 2-of-2 account of its derived keys (already there: skipped)."""
+    known = {e.script_hash for e in wallet.accounts}
+    added = []
+    for f in found:
+        pair = [KeyPair(s, f.curve) for s in spending_keys(query_secret, payment_secret, f)]
+        account = Account.multisig(2, [k.public_key for k in pair])
+        if account.script_hash in known:
+            continue
+        label = f"stealth {f.txid}:{f.index}"
+        wallet.add(account, pair, payment_password=payment_password, label=label)
+        known.add(account.script_hash)
+        added.append(account.address)
+    return added
 
 
 # --- identity ----------------------------------------------------------------------------------
