@@ -318,21 +318,7 @@ where
     S: BuildHasher,
 {
     check_ballots(ballots)?;
-    check_standby_keys(standby_keys)?;
-    let ranked = tally(ballots, active_candidates);
-    for &(key, _) in &ranked {
-        split_key(key)
-            .and_then(|(curve, point)| validate_key(curve, point))
-            .map_err(|reason| ElectionError::InvalidCandidate {
-                key: key.to_vec(),
-                reason,
-            })?;
-    }
-    Ok(choose(
-        ranked,
-        count_checked(ballots, standby_keys.len()),
-        standby_keys,
-    ))
+    elect_checked(ballots, active_candidates, standby_keys, true)
 }
 
 /// [`elect`] for the ledger engine, which re-elects every block that changes a ballot: its
@@ -360,13 +346,37 @@ where
             return Err(ElectionError::CandidateCount { ballot: i, listed });
         }
     }
+    elect_checked(ballots, active_candidates, standby_keys, false)
+}
+
+/// The election of ballots already checked; with `validate_candidates`, every voted active
+/// candidate must be a valid public key.
+fn elect_checked<K, A, S, T>(
+    ballots: &[Ballot<'_, K>],
+    active_candidates: &HashSet<A, S>,
+    standby_keys: &[T],
+    validate_candidates: bool,
+) -> Result<Vec<Vec<u8>>, ElectionError>
+where
+    K: AsRef<[u8]>,
+    T: AsRef<[u8]>,
+    A: Borrow<[u8]> + Eq + Hash,
+    S: BuildHasher,
+{
     check_standby_keys(standby_keys)?;
     let ranked = tally(ballots, active_candidates);
-    Ok(choose(
-        ranked,
-        count_checked(ballots, standby_keys.len()),
-        standby_keys,
-    ))
+    if validate_candidates {
+        for &(key, _) in &ranked {
+            split_key(key)
+                .and_then(|(curve, point)| validate_key(curve, point))
+                .map_err(|reason| ElectionError::InvalidCandidate {
+                    key: key.to_vec(),
+                    reason,
+                })?;
+        }
+    }
+    let count = count_checked(ballots, standby_keys.len());
+    Ok(choose(ranked, count, standby_keys))
 }
 
 /// Each active candidate's votes: the full weight of every ballot listing it.

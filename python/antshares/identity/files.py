@@ -1,8 +1,8 @@
 """Reading and atomically writing the small files of the identity tools (PEM, JSON state)."""
 
-import os
-import tempfile
 from pathlib import Path
+
+from antshares import fileio
 
 from .errors import IdentityError
 
@@ -27,29 +27,9 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
     """
     path = Path(path)
     try:
-        _write_atomic(path, data, mode)
+        fileio.write_atomic(path, data, mode)
     except OSError as exc:
         raise IdentityError(f"{path}: cannot write the file ({exc.strerror})") from None
-
-
-def _write_atomic(path: Path, data: bytes, mode: int) -> None:
-    directory = path.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 def write_new(path: Path, data: bytes, mode: int = 0o644) -> None:

@@ -14,12 +14,9 @@ In short:
   replaces the file atomically (temporary file in the same folder, fsync, rename), mode 0600.
 """
 
-import contextlib
 import hashlib
 import json
 import os
-import stat
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +25,7 @@ from typing import Any
 from antshares.core import UInt160, Witness
 from antshares.core.address import key_curve
 from antshares.crypto import Curve
+from antshares.fileio import FileLimitError, read_capped, strict_json, write_atomic
 from antshares.wallet.accounts import Account, AccountKind, KeyRole
 from antshares.wallet.keys import (
     STANDARD_SCRYPT,
@@ -143,11 +141,7 @@ class Wallet:
         target = Path(path)
         raw = _read_capped(target)
         try:
-            doc = json.loads(
-                raw.decode("utf-8"),
-                object_pairs_hook=_no_duplicate_keys,
-                parse_constant=_no_constants,
-            )
+            doc = strict_json(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise WalletFileError(f"{target}: not a complete JSON wallet ({exc})") from None
         try:
@@ -629,55 +623,19 @@ def _checksum(doc: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        raise ValueError("a key appears twice in one object")
-    return result
-
-
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
 # Files.
 
 
 def _read_capped(path: Path) -> bytes:
     """The file's bytes; refuses what is not a regular file or is over MAX_FILE_BYTES."""
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise WalletFileError(f"{path}: not a regular file")
-        if info.st_size > MAX_FILE_BYTES:
-            raise WalletFileError(f"{path}: larger than {MAX_FILE_BYTES} bytes")
-        with path.open("rb") as f:
-            data = f.read(MAX_FILE_BYTES + 1)
+        return read_capped(path, MAX_FILE_BYTES)
+    except FileLimitError as exc:
+        raise WalletFileError(f"{path}: {exc}") from None
     except OSError as exc:
         raise WalletFileError(f"{path}: cannot read ({exc.strerror})") from None
-    if len(data) > MAX_FILE_BYTES:  # it grew after stat
-        raise WalletFileError(f"{path}: larger than {MAX_FILE_BYTES} bytes")
-    return data
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    """Write a temporary file beside `path`, fsync it, rename it over `path`, fsync the folder.
-    A crash at any point leaves either the old file or the new one (plus perhaps a stray
-    temporary file), never a mix."""
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
+    """Replace the file atomically, mode 0600 (fileio.write_atomic)."""
+    write_atomic(path, data, 0o600)

@@ -30,12 +30,9 @@ copy at once: the second must load again).
 bookkeeper of a devnet data dir for one block (when no node is running on it).
 """
 
-import contextlib
 import hashlib
 import json
 import os
-import stat
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +42,7 @@ from antshares.chain.profiles import Profile
 from antshares.core import CoinReference, DecodeError, Transaction, TxOutput, UInt160, UInt256
 from antshares.core.address import key_curve, script_hash
 from antshares.crypto import verify_batch
+from antshares.fileio import FileLimitError, read_capped, strict_json, write_atomic
 from antshares.wallet.accounts import Account
 from antshares.wallet.drafting import (
     Draft,
@@ -421,7 +419,7 @@ class SigningRequest:
         target = Path(path)
         raw = _read_capped(target)
         try:
-            doc = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
+            doc = strict_json(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise RequestError(f"{target}: not a complete JSON signing request ({exc})") from None
         try:
@@ -576,51 +574,18 @@ def _list(value: Any) -> list[Any]:
     return value
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        raise ValueError("a key appears twice in one object")
-    return result
-
-
 def _read_capped(path: Path) -> bytes:
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise RequestError(f"{path}: not a regular file")
-        if info.st_size > MAX_REQUEST_BYTES:
-            raise RequestError(f"{path}: larger than {MAX_REQUEST_BYTES} bytes")
-        with path.open("rb") as f:
-            data = f.read(MAX_REQUEST_BYTES + 1)
+        return read_capped(path, MAX_REQUEST_BYTES)
+    except FileLimitError as exc:
+        raise RequestError(f"{path}: {exc}") from None
     except OSError as exc:
         raise RequestError(f"{path}: cannot read ({exc.strerror})") from None
-    if len(data) > MAX_REQUEST_BYTES:
-        raise RequestError(f"{path}: larger than {MAX_REQUEST_BYTES} bytes")
-    return data
 
 
 def _atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Temporary file beside `path`, fsync, rename over it, fsync the folder: a crash leaves the
-    old file or the new one, never a mix."""
+    """fileio.write_atomic, its failures as RequestError."""
     try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        write_atomic(path, data, mode)
     except OSError as exc:
         raise RequestError(f"{path}: cannot write ({exc.strerror})") from None
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temporary, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        if isinstance(exc, OSError):
-            raise RequestError(f"{path}: cannot write ({exc.strerror})") from None
-        raise
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
