@@ -286,9 +286,20 @@ def test_a_two_key_account_pays_through_a_signing_request(node: Node, tmp_path: 
     files = []
     for i, key in enumerate(keys):  # the CLI opens them: the standard scrypt cost
         wallet = Wallet.create(tmp_path / f"owner{i}.json")
-        wallet.add(shared, [key], payment_password=f"owner {i}")
+        if i == 0:
+            wallet.add(shared, [key], payment_password=f"owner {i}")
+        else:  # owner 1 holds its key alone, then adds the shared account by the command
+            wallet.add(Account.single(key.public_key), [key], payment_password=f"owner {i}")
         wallet.save()
         files.append(tmp_path / f"owner{i}.json")
+    added = wallet_cli(
+        "import-multisig", "--wallet", str(files[1]), "-m", "2",
+        *(a for k in keys for a in ("--key", k.public_key.hex())),
+        "--password-stdin", stdin="owner 1\n",
+    )  # fmt: skip
+    assert added.code == 0, added.err
+    assert f"address  {shared.address}  2-of-2" in added.out
+    assert "holds    1 of its keys" in added.out
     node.pay(("ANS", shared.address, 40 * FIXED8))
     receiver = KeyPair(secret_of("cli/receiver")).address
     request = tmp_path / "pay.request.json"

@@ -1,6 +1,6 @@
 """`antshares wallet …`: a NEP-6 wallet in the style of neo-cli (SPEC §3, §4, §9).
 
-    wallet create | list | import-key | export-key          the wallet file
+    wallet create | list | import-key | import-multisig | export-key   the wallet file
     wallet balance | history                               read a node's data dir (read-only)
     wallet send | register | issue | enroll | withdraw | vote
                                                            build, sign, write, submit
@@ -28,7 +28,7 @@ from typing import Any
 from antshares.crypto import Curve
 
 from ..common import add_network_args, command_group, non_negative_int, positive_int
-from .accounts import run_create, run_export_key, run_import_key, run_list
+from .accounts import run_create, run_export_key, run_import_key, run_import_multisig, run_list
 from .extras import run_identity_request, run_identity_status, run_stealth_address, run_stealth_scan
 from .ledger import run_balance, run_history
 from .transactions import (
@@ -199,6 +199,20 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--label")
     _add_password_arg(p)
     p.set_defaults(run=run_import_key)
+
+    p = group.add_parser(
+        "import-multisig",
+        help="add an m-of-n account (1-16 keys, curves may mix); the wallet signs for it with"
+        " whichever of its keys it already holds",
+    )
+    _add_wallet_arg(p)
+    p.add_argument("-m", type=positive_int, required=True, help="signatures required")
+    p.add_argument(
+        "--key", action="append", required=True, metavar="HEX", help="a public key (repeat)"
+    )
+    p.add_argument("--label")
+    _add_password_arg(p)
+    p.set_defaults(run=run_import_multisig)
 
     p = group.add_parser("export-key", help="print the WIF of an account's keys (careful!)")
     _add_wallet_arg(p)

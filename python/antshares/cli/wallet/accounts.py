@@ -109,6 +109,32 @@ def run_import_key(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@_guarded("import-multisig")
+def run_import_multisig(args: argparse.Namespace) -> int:
+    passwords = Passwords(args.password_stdin)
+    wallet = _open_wallet(args.wallet)
+    try:
+        keys = [bytes.fromhex(k.strip()) for k in args.key]
+    except ValueError:
+        raise CommandError("a --key is not hex") from None
+    account = Account.multisig(args.m, keys)
+    # Keys of it this wallet already holds (in other accounts) are stored for it too, under
+    # the payment password: the wallet can then sign for it.
+    owners = [e for e in wallet.accounts if set(e.held_keys()) & set(account.public_keys)]
+    held: list[KeyPair] = []
+    password = None
+    if owners:
+        password = passwords.ask("payment password")
+        wallet.unlock_payment(password)
+        found = {k.public_key: k for e in owners for k in wallet.keys_for(e)}
+        held = [found[k] for k in account.public_keys if k in found]
+    entry = wallet.add(account, held, payment_password=password, label=args.label)
+    wallet.save()
+    print(f"address  {entry.address}  {account.m}-of-{len(account.public_keys)}")
+    print(f"holds    {len(held)} of its keys")
+    return EXIT_OK
+
+
 @_guarded("export-key")
 def run_export_key(args: argparse.Namespace) -> int:
     passwords = Passwords(args.password_stdin)

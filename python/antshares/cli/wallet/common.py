@@ -122,7 +122,10 @@ def _open_wallet(path: Path) -> Wallet:
 def _open_view(args: argparse.Namespace) -> LedgerView:
     profile, data_dir = resolve_network(args)
     if not (data_dir / "data.mdb").is_file():
-        raise CommandError(f"no {profile.name} node data in {data_dir} (pass --data-dir)")
+        raise CommandError(
+            f"{data_dir} holds no {profile.name} ledger yet: start the node there"
+            " (`antshares devnet run` on a devnet) or import a chain, or pass another --data-dir"
+        )
     return LedgerView.open(profile, data_dir)
 
 
