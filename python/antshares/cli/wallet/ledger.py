@@ -40,6 +40,8 @@ def run_balance(args: argparse.Namespace) -> int:
         print(address)
         for name, amount in per_asset.items():
             print(f"    {amount:>24}  {name}")
+        if not per_asset:
+            print(f"    {'nothing':>24}")
     if len(report) > 1 and totals:
         print("total")
         for asset_id, value in totals.items():
@@ -98,6 +100,8 @@ def run_history(args: argparse.Namespace) -> int:
         moved = row["changes"]
         shown = ", ".join(f"{v} {k}" for k, v in moved.items()) or "(signed)"
         print(f"{row['height']:>8}  {row['time']}  {row['txid']}  {row['type']:<10} {shown}")
+    if not rows:
+        print(f"no transactions of this wallet in blocks {args.from_height}–{end - 1}")
     if not found.complete:
         print(f"(limit reached: continue with --from-height {found.next_height})")
     return EXIT_OK
