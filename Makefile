@@ -30,7 +30,7 @@ $(VENV)/.built-native: $(VENV)/.installed $(NATIVE_SOURCES)
 	$(PY) -c "import antshares_native._native"
 	touch $@
 
-$(VENV)/.built-package: $(VENV)/.installed pyproject.toml setup.py
+$(VENV)/.built-package: $(VENV)/.installed pyproject.toml setup.py $(shell find python -name '*.pyx')
 	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
