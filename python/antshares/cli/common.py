@@ -125,7 +125,8 @@ def open_node_store(
         raise NetworkError(f"profile {profile.name}: {exc}") from exc
     if readonly and not (data_dir / "data.mdb").is_file():
         raise StoreError(
-            f"no {profile.name} node data in {data_dir} (import a chain first, or pass --data-dir)"
+            f"no {profile.name} node data in {data_dir}: start the node there (`antshares"
+            " devnet run` on a devnet) or import a chain first, or pass another --data-dir"
         )
     return open_store(data_dir, profile.magic, genesis_hash, readonly=readonly, sync=sync)
 

@@ -19,7 +19,7 @@ from antshares.wallet.ledger_view import AssetInfo, LedgerView
 from antshares.wallet.nep6 import Wallet, WalletAccount
 from antshares.wallet.stealth import StealthAddress, StealthAddressError
 
-from ..common import EXIT_FAILURE, NetworkError, report_error, resolve_network
+from ..common import EXIT_FAILURE, NetworkError, open_node_store, report_error, resolve_network
 
 ANS_NAMES = {"ANS", "ANTSHARE", "ANTSHARES", "NEO"}
 ANC_NAMES = {"ANC", "ANTCOIN", "ANTCOINS", "GAS"}
@@ -121,12 +121,12 @@ def _open_wallet(path: Path) -> Wallet:
 
 def _open_view(args: argparse.Namespace) -> LedgerView:
     profile, data_dir = resolve_network(args)
-    if not (data_dir / "data.mdb").is_file():
-        raise CommandError(
-            f"{data_dir} holds no {profile.name} ledger yet: start the node there"
-            " (`antshares devnet run` on a devnet) or import a chain, or pass another --data-dir"
-        )
-    return LedgerView.open(profile, data_dir)
+    store = open_node_store(profile, data_dir, readonly=True)
+    try:
+        return LedgerView(store, profile)
+    except BaseException:
+        store.close()
+        raise
 
 
 def _script_hash(text: str) -> UInt160:
