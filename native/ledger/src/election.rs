@@ -205,23 +205,33 @@ fn first_repeated<K: AsRef<[u8]>>(keys: &[K]) -> Option<&[u8]> {
 }
 
 /// Checks every ballot as the reference does: weight, then each key's length, then the number
-/// of keys, then duplicates. `seen` is scratch space reused across ballots.
-fn check_ballots<K: AsRef<[u8]>>(ballots: &[Ballot<'_, K>]) -> Result<(), ElectionError> {
+/// of keys, then duplicates. With `admitted` (ballots the Voting rule accepted: keys of the
+/// right length, none twice) only the weight and the number of keys.
+fn check_ballots<K: AsRef<[u8]>>(
+    ballots: &[Ballot<'_, K>],
+    admitted: bool,
+) -> Result<(), ElectionError> {
+    // Scratch space reused across ballots.
     let mut seen: HashSet<&[u8]> = HashSet::new();
     for (i, ballot) in ballots.iter().enumerate() {
         if ballot.weight == 0 {
             return Err(ElectionError::ZeroWeight { ballot: i });
         }
-        for (j, key) in ballot.candidates.iter().enumerate() {
-            let place = KeyPlace::Candidate {
-                ballot: i,
-                candidate: j,
-            };
-            check_key_length(key.as_ref(), place)?;
+        if !admitted {
+            for (j, key) in ballot.candidates.iter().enumerate() {
+                let place = KeyPlace::Candidate {
+                    ballot: i,
+                    candidate: j,
+                };
+                check_key_length(key.as_ref(), place)?;
+            }
         }
         let listed = ballot.candidates.len();
         if !(1..=MAX_BALLOT_CANDIDATES).contains(&listed) {
             return Err(ElectionError::CandidateCount { ballot: i, listed });
+        }
+        if admitted {
+            continue;
         }
         seen.clear();
         if !ballot.candidates.iter().all(|k| seen.insert(k.as_ref())) {
@@ -297,7 +307,7 @@ pub fn bookkeeper_count<K: AsRef<[u8]>>(
     standby_count: usize,
 ) -> Result<usize, ElectionError> {
     check_standby_count(standby_count)?;
-    check_ballots(ballots)?;
+    check_ballots(ballots, false)?;
     Ok(count_checked(ballots, standby_count))
 }
 
@@ -317,7 +327,7 @@ where
     A: Borrow<[u8]> + Eq + Hash,
     S: BuildHasher,
 {
-    check_ballots(ballots)?;
+    check_ballots(ballots, false)?;
     elect_checked(ballots, active_candidates, standby_keys, true)
 }
 
@@ -337,15 +347,7 @@ where
     A: Borrow<[u8]> + Eq + Hash,
     S: BuildHasher,
 {
-    for (i, ballot) in ballots.iter().enumerate() {
-        if ballot.weight == 0 {
-            return Err(ElectionError::ZeroWeight { ballot: i });
-        }
-        let listed = ballot.candidates.len();
-        if !(1..=MAX_BALLOT_CANDIDATES).contains(&listed) {
-            return Err(ElectionError::CandidateCount { ballot: i, listed });
-        }
-    }
+    check_ballots(ballots, true)?;
     elect_checked(ballots, active_candidates, standby_keys, false)
 }
 
