@@ -6,10 +6,12 @@ use antshares_core::{
     decode_block_indexed, decode_transaction, Exclusive, Header, RevealedSecret, UInt160, UInt256,
 };
 use antshares_ledger::state::{
-    apply_prepared, chain_tip_of, decode_keys, inputless_txids, prepare, spent_outpoints,
-    BlockError, ChainParams, Ledger, Prepared, ServiceFees, Tip,
+    apply_prepared, chain_tip_of, decode_keys, inputless_txids, prepare, prepare_reusing,
+    prepare_transactions, spent_outpoints, BlockError, ChainParams, Ledger, Prepared, ServiceFees,
+    Tip,
 };
 use antshares_ledger::{Coin, OutPoint, OUTPOINT_SIZE};
+use antshares_verify::VerifiedSet;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
@@ -33,6 +35,27 @@ fn error_dict<'py>(py: Python<'py>, e: &BlockError) -> PyResult<Bound<'py, PyDic
     d.set_item("detail", &e.violation.detail)?;
     d.set_item("message", e.to_string())?;
     Ok(d)
+}
+
+/// The wtxids of `verified` (an iterable of 32-byte bytes); None when it holds none, so the
+/// verifier hashes nothing extra.
+fn verified_set(verified: Option<&Bound<'_, PyAny>>) -> PyResult<Option<VerifiedSet>> {
+    let Some(obj) = verified.filter(|o| !o.is_none()) else {
+        return Ok(None);
+    };
+    let mut set = VerifiedSet::new();
+    for item in obj.try_iter()? {
+        let item = item?;
+        let b = item
+            .cast::<PyBytes>()
+            .map_err(|_| value_err("verified wtxids must be bytes"))?
+            .as_bytes();
+        let id: [u8; 32] = b
+            .try_into()
+            .map_err(|_| value_err(format!("a wtxid needs 32 bytes, got {}", b.len())))?;
+        set.insert(id);
+    }
+    Ok((!set.is_empty()).then_some(set))
 }
 
 /// Calls `reader(outpoint_keys, txids)` for what the ledger lacks and feeds the answers back.
@@ -99,6 +122,7 @@ impl PyLedger {
         d.set_item("applied", outcome.applied)?;
         d.set_item("transactions", outcome.transactions)?;
         d.set_item("signatures", outcome.signatures)?;
+        d.set_item("reused", outcome.reused)?;
         match &outcome.error {
             Some(e) => d.set_item("error", error_dict(py, e)?)?,
             None => d.set_item("error", py.None())?,
@@ -120,16 +144,20 @@ impl PyPrepared {
     }
 }
 
-/// prepare_blocks(blocks, verify_signatures, previous_block) -> PreparedBlocks: decodes the
-/// blocks and checks all their signatures in one parallel batch (the GIL released), chained
-/// from `previous_block` (the raw block before them; None for a chain starting at genesis).
-/// Needs no ledger: the next batch is prepared while this one is applied.
+/// prepare_blocks(blocks, verify_signatures, previous_block, verified=None) -> PreparedBlocks:
+/// decodes the blocks and checks all their signatures in one parallel batch (the GIL released),
+/// chained from `previous_block` (the raw block before them; None for a chain starting at
+/// genesis). The witnesses of transactions whose wtxid (SHA-256 of their complete bytes) is in
+/// `verified` are taken as verified. Needs no ledger: the next batch is prepared while this one
+/// is applied.
 #[pyfunction]
+#[pyo3(signature = (blocks, verify_signatures, previous_block, verified=None))]
 fn prepare_blocks(
     py: Python<'_>,
     blocks: Vec<Vec<u8>>,
     verify_signatures: bool,
     previous_block: Option<&[u8]>,
+    verified: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyPrepared> {
     let previous = match previous_block {
         Some(raw) => Some(chain_tip_of(
@@ -137,8 +165,11 @@ fn prepare_blocks(
         )),
         None => None,
     };
+    let verified = verified_set(verified)?;
     Ok(PyPrepared {
-        inner: Some(py.detach(|| prepare(blocks, previous, verify_signatures))),
+        inner: Some(
+            py.detach(|| prepare_reusing(blocks, previous, verify_signatures, verified.as_ref())),
+        ),
     })
 }
 
@@ -254,7 +285,7 @@ impl PyLedger {
     }
 
     /// apply_batch(blocks, verify_signatures, reader) -> dict(applied, transactions,
-    /// signatures, error): prepare_blocks() from the tip, then apply_prepared().
+    /// signatures, reused, error): prepare_blocks() from the tip, then apply_prepared().
     fn apply_batch<'py>(
         &mut self,
         py: Python<'py>,
@@ -271,7 +302,7 @@ impl PyLedger {
         self.apply(py, prepared, reader)
     }
 
-    /// apply_prepared(prepared, reader) -> dict(applied, transactions, signatures, error):
+    /// apply_prepared(prepared, reader) -> dict(applied, transactions, signatures, reused, error):
     /// asks `reader(outpoint_keys, txids) -> (coins, known)` once for the store's UTXOs and
     /// input-less txids, then applies the blocks in order up to the first rejected. A batch is
     /// applied once.
@@ -365,6 +396,46 @@ impl PyLedger {
                 .collect::<Vec<_>>(),
         )?;
         Ok(d)
+    }
+
+    /// check_transactions(transactions, verify_signatures, reader) -> [(txid, wtxid, size,
+    /// byte_fee, rule, detail)]: each raw transaction checked alone against the tip, as the only
+    /// transaction of the next block (not cumulative); rule and detail are None when it is
+    /// valid, txid and wtxid None when it does not decode. With `verify_signatures` every witness
+    /// is checked in one parallel batch (the GIL released); without, only the state rules run.
+    /// Changes nothing; `reader` answers as for apply_prepared.
+    fn check_transactions<'py>(
+        &mut self,
+        py: Python<'py>,
+        transactions: Vec<Vec<u8>>,
+        verify_signatures: bool,
+        reader: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let (prepared, spent, inputless) = py.detach(|| {
+            let slices: Vec<&[u8]> = transactions.iter().map(Vec::as_slice).collect();
+            let prepared = prepare_transactions(&slices, verify_signatures);
+            let (spent, inputless) = prepared.needs();
+            (prepared, spent, inputless)
+        });
+        let ledger = &mut self.inner;
+        feed(py, ledger, &spent, &inputless, reader)?;
+        let checks = py
+            .detach(|| ledger.check_transactions(&prepared))
+            .map_err(value_err)?;
+        let out = PyList::empty(py);
+        for c in &checks {
+            let rule = c.violation.as_ref().map(|v| v.rule);
+            let detail = c.violation.as_ref().map(|v| v.detail.as_str());
+            out.append((
+                c.txid.map(|t| PyBytes::new(py, &t.0)),
+                c.wtxid.map(|w| PyBytes::new(py, &w)),
+                c.size,
+                c.byte_fee,
+                rule,
+                detail,
+            ))?;
+        }
+        Ok(out)
     }
 
     /// take_writes() -> [(table name, [(key, value), ...] puts, [key, ...] deletes, bytes of

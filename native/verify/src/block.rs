@@ -3,13 +3,18 @@
 use antshares_core::block::{decode_block_view, BlockView};
 use antshares_core::io::Reader;
 use antshares_core::merkle::merkle_root_in_place;
-use antshares_core::transaction::WitnessRef;
+use antshares_core::transaction::{TxView, WitnessRef};
 use antshares_core::{sha256, DecodeError, Header, KeyRef, UInt160, UInt256, HEADER_UNSIGNED_LEN};
 use antshares_crypto::Curve;
 use rayon::prelude::*;
 
 use crate::digest::{decode_pipelined, hash_transactions, merkle_root_parallel, PIPELINE_BYTES};
 use crate::walk::{run_checks, CheckOutcome, Message, ScriptKey, SigCheck};
+
+/// wtxids — SHA-256 of a transaction's complete bytes, witnesses included — whose witnesses were
+/// already verified (a mempool's admissions): a block transaction found here is not checked
+/// again. Keyed on the full bytes because the txid does not cover the witnesses.
+pub type VerifiedSet = std::collections::HashSet<[u8; 32]>;
 
 /// What the verifier found in one block. `error` is the first failure, `None` when valid.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,6 +28,8 @@ pub struct BlockReport {
     pub tx_types: Vec<u8>,
     pub signatures_checked: usize,
     pub signatures_valid: usize,
+    /// Signatures not checked because their transaction's wtxid was in the verified set.
+    pub signatures_reused: usize,
     pub nonstandard_witnesses: usize,
     pub error: Option<String>,
     /// The header's NextConsensus (what the next block's witness must hash to).
@@ -52,38 +59,46 @@ pub struct SignatureRecord {
     pub signature: [u8; 64],
 }
 
-/// Where a witness sits, for error messages.
+/// Where a witness sits, for error messages. `tx` is the transaction's position in its block,
+/// `None` for a standalone transaction.
 #[derive(Debug, Clone)]
 enum Place {
     BlockWitness,
     Tx {
-        tx: usize,
+        tx: Option<usize>,
         witness: usize,
     },
     Order {
-        tx: usize,
+        tx: Option<usize>,
         order: usize,
         witness: usize,
     },
+}
+
+/// `transactions[i].` in a block, nothing for a standalone transaction.
+fn tx_prefix(tx: Option<usize>) -> String {
+    tx.map_or_else(String::new, |t| format!("transactions[{t}]."))
 }
 
 impl Place {
     fn describe(&self) -> String {
         match self {
             Place::BlockWitness => "block witness".to_owned(),
-            Place::Tx { tx, witness } => format!("transactions[{tx}].witnesses[{witness}]"),
+            Place::Tx { tx, witness } => format!("{}witnesses[{witness}]", tx_prefix(*tx)),
             Place::Order { tx, order, witness } => {
-                format!("transactions[{tx}].orders[{order}].witnesses[{witness}]")
+                format!("{}orders[{order}].witnesses[{witness}]", tx_prefix(*tx))
             }
         }
     }
 }
 
 /// One standard witness, decoded: owns its keys and signatures until the batch has run.
-struct Pending {
-    block: usize,
+pub(crate) struct Pending {
+    /// The unit its verdict belongs to: a block, or a standalone transaction.
+    pub block: usize,
     place: Place,
-    message: usize,
+    /// Index of the signed message in the batch (local to its unit until numbered).
+    pub message: usize,
     m: usize,
     keys: Vec<KeyRef>,
     sigs: Vec<[u8; 64]>,
@@ -103,7 +118,7 @@ struct Gathered<'a> {
 
 /// A message a transaction's witnesses sign: its unsigned bytes, or an Agency order's signed
 /// form (built here, hashed here).
-enum LocalMessage {
+pub(crate) enum LocalMessage {
     Tx {
         tx: usize,
         bytes: std::ops::Range<usize>,
@@ -119,65 +134,120 @@ enum LocalMessage {
 /// failures keep their order. The serial pass numbers the messages globally and applies the
 /// failures after the block's own checks, as if it had gathered them itself.
 #[derive(Default)]
-struct LocalGather {
-    messages: Vec<LocalMessage>,
-    pending: Vec<Pending>,
-    failures: Vec<String>,
+pub(crate) struct LocalGather {
+    pub messages: Vec<LocalMessage>,
+    pub pending: Vec<Pending>,
+    pub failures: Vec<String>,
     /// Counters gathered for the block's report.
-    counts: BlockReport,
+    pub counts: BlockReport,
 }
 
-fn gather_transactions(block: usize, view: &BlockView<'_>) -> LocalGather {
+/// The witnesses of a block's transactions, except those of transactions whose wtxid is in
+/// `verified` (already checked: counted as reused).
+fn gather_transactions(
+    block: usize,
+    raw: &[u8],
+    view: &BlockView<'_>,
+    verified: Option<&VerifiedSet>,
+) -> LocalGather {
     let mut local = LocalGather::default();
     for (t, tx) in view.transactions.iter().enumerate() {
-        if !tx.witnesses.is_empty() {
-            let message = local.messages.len();
-            local.messages.push(LocalMessage::Tx {
-                tx: t,
-                bytes: tx.span.unsigned(),
-            });
-            let mut last: Option<UInt160> = None;
-            for (w, witness) in tx.witnesses.iter().enumerate() {
-                let h = witness.script_hash();
-                if !witness.verification.is_empty() {
-                    if last.is_some_and(|l| h <= l) {
-                        local.failures.push(format!(
-                            "transactions[{t}]: witnesses[{w}] is not sorted after \
-                             witnesses[{}] by script hash (format-1x §3.1)",
-                            w - 1
-                        ));
-                    }
-                    last = Some(h);
-                }
-                let place = Place::Tx { tx: t, witness: w };
-                let (counts, pending) = (&mut local.counts, &mut local.pending);
-                gather_witness(counts, pending, block, place, message, *witness, h);
+        if let Some(set) = verified {
+            if set.contains(&sha256(&raw[tx.span.full()])) {
+                local.counts.signatures_reused += signature_count(tx);
+                continue;
             }
         }
-        if let Some(agency) = &tx.agency {
-            for (o, order) in agency.orders.iter().enumerate() {
-                let message = local.messages.len();
-                let signed = agency.order_signed_bytes(order);
-                let digest = sha256(&signed);
-                local.messages.push(LocalMessage::Order {
-                    bytes: signed,
-                    digest,
-                });
-                for (w, witness) in order.witnesses.iter().enumerate() {
-                    let place = Place::Order {
-                        tx: t,
-                        order: o,
-                        witness: w,
-                    };
-                    let witness = witness.as_ref();
-                    let h = witness.script_hash();
-                    let (counts, pending) = (&mut local.counts, &mut local.pending);
-                    gather_witness(counts, pending, block, place, message, witness, h);
+        gather_tx(&mut local, block, Some(t), tx);
+    }
+    local
+}
+
+/// Signatures a transaction's witnesses (its orders' included) carry: what skipping it saved.
+fn signature_count(tx: &TxView<'_>) -> usize {
+    let count = |invocation: &[u8]| {
+        let pushes = invocation.chunks_exact(65);
+        let plain = pushes.remainder().is_empty() && pushes.clone().all(|c| c[0] == 0x40);
+        if plain {
+            invocation.len() / 65
+        } else {
+            0
+        }
+    };
+    let own: usize = tx.witnesses.iter().map(|w| count(w.invocation)).sum();
+    let orders: usize = tx.agency.as_ref().map_or(0, |a| {
+        a.orders
+            .iter()
+            .flat_map(|o| &o.witnesses)
+            .map(|w| count(&w.invocation))
+            .sum()
+    });
+    own + orders
+}
+
+/// Gathers one transaction's witnesses — its own over its unsigned bytes, then each Agency
+/// order's over the order's signed form — into `local`, under `unit`. `tx` is its position in a
+/// block (`None`: a standalone transaction, and the messages name no position).
+pub(crate) fn gather_tx(
+    local: &mut LocalGather,
+    unit: usize,
+    tx: Option<usize>,
+    view: &TxView<'_>,
+) {
+    if !view.witnesses.is_empty() {
+        let message = local.messages.len();
+        local.messages.push(LocalMessage::Tx {
+            tx: tx.unwrap_or(0),
+            bytes: view.span.unsigned(),
+        });
+        let mut last: Option<UInt160> = None;
+        for (w, witness) in view.witnesses.iter().enumerate() {
+            let h = witness.script_hash();
+            if !witness.verification.is_empty() {
+                if last.is_some_and(|l| h <= l) {
+                    let within = tx.map_or_else(String::new, |t| format!("transactions[{t}]: "));
+                    local.failures.push(format!(
+                        "{within}witnesses[{w}] is not sorted after witnesses[{}] by script \
+                         hash (format-1x §3.1)",
+                        w - 1
+                    ));
+                }
+                last = Some(h);
+            }
+            let place = Place::Tx { tx, witness: w };
+            let (counts, pending) = (&mut local.counts, &mut local.pending);
+            if let Err(reason) = gather_witness(counts, pending, unit, place, message, *witness, h)
+            {
+                local.failures.push(reason);
+            }
+        }
+    }
+    if let Some(agency) = &view.agency {
+        for (o, order) in agency.orders.iter().enumerate() {
+            let message = local.messages.len();
+            let signed = agency.order_signed_bytes(order);
+            let digest = sha256(&signed);
+            local.messages.push(LocalMessage::Order {
+                bytes: signed,
+                digest,
+            });
+            for (w, witness) in order.witnesses.iter().enumerate() {
+                let place = Place::Order {
+                    tx,
+                    order: o,
+                    witness: w,
+                };
+                let witness = witness.as_ref();
+                let h = witness.script_hash();
+                let (counts, pending) = (&mut local.counts, &mut local.pending);
+                if let Err(reason) =
+                    gather_witness(counts, pending, unit, place, message, witness, h)
+                {
+                    local.failures.push(reason);
                 }
             }
         }
     }
-    local
 }
 
 fn curve_of(key: &KeyRef) -> Curve {
@@ -223,40 +293,63 @@ pub fn verify_blocks(
     expected: &[Option<UInt160>],
     chained: bool,
 ) -> Vec<BlockReport> {
-    verify_with(raws, expected, chained, None, |_, _, _| {})
+    verify_with(raws, expected, chained, None, None, |_, _, _| {})
 }
 
 /// Verifies consecutive blocks continuing from `previous` (None: the first block starts the
 /// segment): every block must follow the one before it, and its witness must match that block's
 /// NextConsensus.
 pub fn verify_chain(raws: &[&[u8]], previous: Option<ChainTip>) -> Vec<BlockReport> {
+    verify_chain_reusing(raws, previous, None)
+}
+
+/// [`verify_chain`], except that the witnesses of transactions whose wtxid is in `verified` are
+/// taken as verified (counted in `signatures_reused`); everything else is checked as before.
+pub fn verify_chain_reusing(
+    raws: &[&[u8]],
+    previous: Option<ChainTip>,
+    verified: Option<&VerifiedSet>,
+) -> Vec<BlockReport> {
     let expected = vec![None; raws.len()];
-    verify_with(raws, &expected, true, previous, |_, _, _| {})
+    // An empty set skips nothing: the import path then hashes no transaction twice.
+    let verified = verified.filter(|v| !v.is_empty());
+    verify_with(raws, &expected, true, previous, verified, |_, _, _| {})
 }
 
 /// Every signature of a block that verifies, with the key it matched (benchmarks compare the full
 /// verifier with a bare batch of exactly these).
 pub fn block_signatures(raw: &[u8]) -> Vec<SignatureRecord> {
     let mut records = Vec::new();
-    verify_with(&[raw], &[None], false, None, |check, message, outcome| {
-        for (sig, &k) in check.sigs.iter().zip(&outcome.matched_keys) {
-            let key = check.keys[k as usize];
-            let mut point = [0u8; 33];
-            point.copy_from_slice(key.point);
-            let mut signature = [0u8; 64];
-            signature.copy_from_slice(sig);
-            records.push(SignatureRecord {
-                curve: key.curve,
-                key: point,
-                message: message.bytes.to_vec(),
-                signature,
-            });
-        }
-    });
+    verify_with(
+        &[raw],
+        &[None],
+        false,
+        None,
+        None,
+        |check, message, outcome| {
+            for (sig, &k) in check.sigs.iter().zip(&outcome.matched_keys) {
+                let key = check.keys[k as usize];
+                let mut point = [0u8; 33];
+                point.copy_from_slice(key.point);
+                let mut signature = [0u8; 64];
+                signature.copy_from_slice(sig);
+                records.push(SignatureRecord {
+                    curve: key.curve,
+                    key: point,
+                    message: message.bytes.to_vec(),
+                    signature,
+                });
+            }
+        },
+    );
     records
 }
 
-fn decode_and_hash(block: usize, raw: &[u8]) -> Gathered<'_> {
+fn decode_and_hash<'a>(
+    block: usize,
+    raw: &'a [u8],
+    verified: Option<&VerifiedSet>,
+) -> Gathered<'a> {
     let pipelined = rayon::current_num_threads() > 1 && raw.len() >= PIPELINE_BYTES;
     let (decoded, chunks) = if pipelined {
         decode_pipelined(raw)
@@ -288,7 +381,7 @@ fn decode_and_hash(block: usize, raw: &[u8]) -> Gathered<'_> {
                 txids,
                 ..BlockReport::default()
             };
-            let local = gather_transactions(block, &view);
+            let local = gather_transactions(block, raw, &view, verified);
             Gathered {
                 report,
                 view: Some(view),
@@ -317,14 +410,15 @@ fn verify_with(
     expected: &[Option<UInt160>],
     chained: bool,
     previous: Option<ChainTip>,
+    verified: Option<&VerifiedSet>,
     mut on_check: impl FnMut(&SigCheck<'_>, &Message<'_>, &CheckOutcome),
 ) -> Vec<BlockReport> {
     let mut gathered: Vec<Gathered<'_>> = if raws.len() == 1 {
-        vec![decode_and_hash(0, raws[0])]
+        vec![decode_and_hash(0, raws[0], verified)]
     } else {
         raws.par_iter()
             .enumerate()
-            .map(|(b, raw)| decode_and_hash(b, raw))
+            .map(|(b, raw)| decode_and_hash(b, raw, verified))
             .collect()
     };
 
@@ -408,7 +502,7 @@ fn verify_with(
             message_bytes.push((b, 0..HEADER_UNSIGNED_LEN));
             message_digests.push(Digest::Own(sha256(&raws[b][..HEADER_UNSIGNED_LEN])));
             let place = Place::BlockWitness;
-            gather_witness(
+            if let Err(reason) = gather_witness(
                 report,
                 &mut pending,
                 b,
@@ -416,7 +510,9 @@ fn verify_with(
                 message,
                 witness,
                 script_hash,
-            );
+            ) {
+                report.fail(reason);
+            }
         }
 
         // The transactions' witnesses, gathered in the parallel phase: number their messages.
@@ -444,6 +540,7 @@ fn verify_with(
             report.fail(reason);
         }
         report.signatures_checked += local.counts.signatures_checked;
+        report.signatures_reused += local.counts.signatures_reused;
         report.nonstandard_witnesses += local.counts.nonstandard_witnesses;
     }
 
@@ -467,23 +564,7 @@ fn verify_with(
         })
         .collect();
 
-    let checks: Vec<SigCheck<'_>> = pending
-        .iter()
-        .map(|p| SigCheck {
-            message: p.message,
-            m: p.m,
-            keys: p
-                .keys
-                .iter()
-                .map(|k| ScriptKey {
-                    curve: curve_of(k),
-                    point: &k.point,
-                })
-                .collect(),
-            sigs: p.sigs.iter().map(|s| s.as_slice()).collect(),
-            script_id: Some(p.script_id),
-        })
-        .collect();
+    let checks = sig_checks(&pending);
     let outcomes = run_checks(&messages, &checks);
 
     let mut reports: Vec<BlockReport> = Vec::with_capacity(gathered.len());
@@ -508,7 +589,28 @@ fn verify_with(
     reports
 }
 
-fn describe_failure(p: &Pending, outcome: &CheckOutcome) -> String {
+/// The walker's view of the queued witnesses (borrowing their keys and signatures).
+pub(crate) fn sig_checks(pending: &[Pending]) -> Vec<SigCheck<'_>> {
+    pending
+        .iter()
+        .map(|p| SigCheck {
+            message: p.message,
+            m: p.m,
+            keys: p
+                .keys
+                .iter()
+                .map(|k| ScriptKey {
+                    curve: curve_of(k),
+                    point: &k.point,
+                })
+                .collect(),
+            sigs: p.sigs.iter().map(|s| s.as_slice()).collect(),
+            script_id: Some(p.script_id),
+        })
+        .collect()
+}
+
+pub(crate) fn describe_failure(p: &Pending, outcome: &CheckOutcome) -> String {
     let form = if p.keys.len() == 1 && p.m == 1 {
         "single-signature".to_owned()
     } else {
@@ -532,6 +634,9 @@ fn describe_failure(p: &Pending, outcome: &CheckOutcome) -> String {
     }
 }
 
+/// Queues a witness's signature checks. A non-standard verification script (a NEO 2.x contract)
+/// is counted, neither passed nor failed; a standard one must be fed exactly signature pushes
+/// (format-1x §4: one `40` ‖ 64-byte signature per signer), else the witness fails here.
 fn gather_witness(
     report: &mut BlockReport,
     pending: &mut Vec<Pending>,
@@ -540,20 +645,23 @@ fn gather_witness(
     message: usize,
     witness: WitnessRef<'_>,
     script_hash: UInt160,
-) {
+) -> Result<(), String> {
     use antshares_core::ScriptClass;
     let (m, keys) = match antshares_core::classify_verification(witness.verification) {
         ScriptClass::Single(k) => (1, vec![k]),
         ScriptClass::Multi { m, keys } => (m, keys),
         ScriptClass::NonStandard => {
             report.nonstandard_witnesses += 1;
-            return;
+            return Ok(());
         }
     };
+    // Anything else would leave a standard script unchecked while the ledger, which only
+    // classifies verification scripts, takes the witness as the signer's.
     let Some(sigs) = antshares_core::parse_invocation(witness.invocation) else {
-        // A standard script fed by something other than plain signature pushes.
-        report.nonstandard_witnesses += 1;
-        return;
+        return Err(format!(
+            "{}: the invocation script is not signature pushes (40 ‖ 64 bytes each)",
+            place.describe()
+        ));
     };
     report.signatures_checked += sigs.len();
     let script_id = script_hash.0;
@@ -566,4 +674,5 @@ fn gather_witness(
         sigs,
         script_id,
     });
+    Ok(())
 }

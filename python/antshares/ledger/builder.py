@@ -16,7 +16,7 @@ block-building and validation path here is the one it will use.
 import json
 import os
 import secrets as _secrets
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -260,16 +260,23 @@ class BlockBuilder:
         )
 
     def produce(
-        self, candidates: Sequence[Transaction], timestamp: int, verify: bool = True
+        self,
+        candidates: Sequence[Transaction],
+        timestamp: int,
+        verify: bool = True,
+        verified: Collection[bytes] = (),
     ) -> BuiltBlock:
         """Build the next block and apply it. A candidate whose witness fails the signature
         check is left out (reported in `rejected`) and the block built again without it.
+        `verified`: wtxids whose witnesses were checked already (see `ChainState.apply_blocks`).
         Positions in the result refer to `candidates`."""
         positions = list(range(len(candidates)))
         failed: list[tuple[int, str, str]] = []
         while True:
             built = self.build([candidates[i] for i in positions], timestamp)
-            result = self.state.apply_blocks([built.raw], verify_signatures=verify)
+            result = self.state.apply_blocks(
+                [built.raw], verify_signatures=verify, verified=verified
+            )
             error = result.error
             if error is None:
                 return BuiltBlock(

@@ -8,17 +8,22 @@ bounded cache; this module loads it from the store once, then per batch of block
 1. the engine decodes all blocks, checks every signature of the batch in one parallel run (the
    GIL released) and asks, in one callback, for the UTXOs its cache lacks and whether input-less
    txids are already in the chain — answered from one read snapshot;
-2. it applies the blocks in order under every rule, stopping at the first rejected block;
+2. it applies the blocks in order under every rule, stopping at the first rejected block (the
+   witnesses of transactions a mempool verified already, named by wtxid, are not checked again);
 3. everything the applied blocks changed is written in one LMDB transaction (the UTXO flush, the
    state tables, the blocks and indexes, the tip), so a kill at any instant leaves the store at
    the end of a complete earlier batch.
 
 If the write fails, the engine is ahead of the store: it is rebuilt from the store, so memory
 and disk never disagree.
+
+`ChainState.check_transactions` checks loose transactions (a mempool's) under the same rules, each
+alone against the tip, changing nothing: the wtxids of those it passed with their signatures may
+be handed to `apply_blocks` as `verified`.
 """
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +40,7 @@ __all__ = [
     "BatchResult",
     "ChainState",
     "RuleError",
+    "TxCheck",
 ]
 
 DEFAULT_UTXO_CACHE_BYTES = 256 << 20
@@ -67,6 +73,29 @@ class BatchResult:
     transactions: int
     signatures: int
     error: RuleError | None
+    reused: int = 0
+    """Signatures not checked because their transaction's wtxid was in `verified`."""
+
+
+@dataclass(frozen=True)
+class TxCheck:
+    """The verdict on one loose transaction, checked alone against the tip."""
+
+    txid: bytes | None
+    """32 bytes, internal order; None when the bytes do not decode."""
+    wtxid: bytes | None
+    """SHA-256 of the complete serialized transaction (witnesses included)."""
+    size: int
+    """len(raw)."""
+    byte_fee: int
+    """SPEC §4 byte fee in ANC satoshi: ANC in − ANC out − service fee (0 when rejected)."""
+    rule: str | None
+    """None: valid against the tip; else the engine's rule name."""
+    detail: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.rule is None
 
 
 def new_engine(profile: Profile, utxo_cache_bytes: int) -> Ledger:
@@ -188,13 +217,22 @@ class ChainState:
 
         return read
 
-    def apply_blocks(self, blocks: Sequence[bytes], verify_signatures: bool = True) -> BatchResult:
+    def apply_blocks(
+        self,
+        blocks: Sequence[bytes],
+        verify_signatures: bool = True,
+        verified: Collection[bytes] = (),
+    ) -> BatchResult:
         """Apply consecutive blocks after the tip and commit them in one transaction.
 
         With `verify_signatures` False (trusted import up to a checkpoint) witnesses are not
-        checked; every other rule is. The blocks before a rejected one are committed."""
+        checked; every other rule is. `verified` holds wtxids (SHA-256 of complete transaction
+        bytes) whose witnesses were verified already, by `check_transactions`: a block
+        transaction with one of them skips the signature batch. The blocks before a rejected
+        one are committed."""
         previous = self.block_at(self.height)
-        return self.apply_prepared(prepare_blocks(list(blocks), verify_signatures, previous))
+        prepared = prepare_blocks(list(blocks), verify_signatures, previous, verified or None)
+        return self.apply_prepared(prepared)
 
     def apply_prepared(self, prepared: PreparedBlocks, commit: bool = True) -> BatchResult:
         """Apply blocks made ready by `prepare_blocks` (possibly on another thread, while the
@@ -211,7 +249,20 @@ class ChainState:
             result["transactions"],
             result["signatures"],
             None if error is None else RuleError(error),
+            result["reused"],
         )
+
+    def check_transactions(
+        self, raws: Sequence[bytes], verify_signatures: bool = True
+    ) -> list[TxCheck]:
+        """Check each raw transaction alone against the tip, as if it were the only transaction
+        of the next block (not cumulative: conflicts between them are the caller's), under every
+        rule a block's transaction meets. With `verify_signatures` every witness is checked, in
+        one parallel batch; without (signatures verified before), only the state rules run.
+        Changes nothing."""
+        with self.store.read() as txn:
+            rows = self.engine.check_transactions(list(raws), verify_signatures, self._reader(txn))
+        return [TxCheck(*row) for row in rows]
 
     def propose(self, transactions: Sequence[bytes], secrets: Sequence[tuple[int, bytes]]) -> Any:
         """What the next block must hold with these candidate transactions (see the engine)."""

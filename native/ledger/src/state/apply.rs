@@ -167,7 +167,7 @@ impl Ledger {
 
     /// Hash and kind of each witness script of `tx`, from a bounded cache: accounts sign
     /// again and again, and hashing their scripts (SHA-256 + RIPEMD-160) is the costly part.
-    fn script_infos(&mut self, tx: &Transaction) -> Vec<ScriptInfo> {
+    pub(super) fn script_infos(&mut self, tx: &Transaction) -> Vec<ScriptInfo> {
         if self.scripts.len() > SCRIPT_CACHE_ENTRIES {
             self.scripts.clear();
         }
@@ -711,7 +711,7 @@ fn miner_of(txs: &[Transaction]) -> Result<(&Transaction, &BeaconData), Violatio
 }
 
 /// Every outpoint a transaction spends: its own inputs, then each Agency order's.
-fn spends(tx: &Transaction) -> impl Iterator<Item = OutPoint> + '_ {
+pub(super) fn spends(tx: &Transaction) -> impl Iterator<Item = OutPoint> + '_ {
     let orders = match &tx.exclusive {
         Exclusive::Agency(d) => d.orders.as_slice(),
         _ => &[],

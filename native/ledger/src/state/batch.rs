@@ -4,7 +4,7 @@
 //! Three phases so the caller can release the GIL around the heavy ones: [`prepare`] (decode,
 //! verify), [`Prepared::needs`] → store reads → [`Ledger::supply`], then [`apply_prepared`].
 use antshares_core::{decode_block_indexed, Header, IndexedBlock, UInt256};
-use antshares_verify::{verify_chain, BlockReport, ChainTip};
+use antshares_verify::{verify_chain_reusing, BlockReport, ChainTip, VerifiedSet};
 use rayon::prelude::*;
 
 use super::apply::{inputless_txids, spent_outpoints, BlockError};
@@ -29,6 +29,8 @@ pub struct BatchOutcome {
     pub applied: usize,
     pub transactions: usize,
     pub signatures: usize,
+    /// Signatures not checked because their transaction was in the verified set.
+    pub reused: usize,
     pub error: Option<BlockError>,
 }
 
@@ -50,6 +52,17 @@ pub fn prepare(
     previous: Option<ChainTip>,
     verify_signatures: bool,
 ) -> Prepared {
+    prepare_reusing(raws, previous, verify_signatures, None)
+}
+
+/// [`prepare`], except that the witnesses of transactions whose wtxid (SHA-256 of their complete
+/// bytes) is in `verified` count as verified: checked already, when they were admitted alone.
+pub fn prepare_reusing(
+    raws: Vec<Vec<u8>>,
+    previous: Option<ChainTip>,
+    verify_signatures: bool,
+    verified: Option<&VerifiedSet>,
+) -> Prepared {
     // The engine's owned decode (in parallel over blocks) runs beside the verifier, whose
     // rounds leave a core idle between their signature batches.
     let (decoded, mut reports) = rayon::join(
@@ -61,7 +74,7 @@ pub fn prepare(
         || {
             if verify_signatures && !raws.is_empty() {
                 let slices: Vec<&[u8]> = raws.iter().map(Vec::as_slice).collect();
-                verify_chain(&slices, previous)
+                verify_chain_reusing(&slices, previous, verified)
                     .into_iter()
                     .map(Some)
                     .collect()
@@ -150,6 +163,7 @@ pub fn apply_prepared(ledger: &mut Ledger, prepared: Prepared) -> BatchOutcome {
         outcome.applied += 1;
         outcome.transactions += block.block.transactions.len();
         outcome.signatures += report.as_ref().map_or(0, |r| r.signatures_valid);
+        outcome.reused += report.as_ref().map_or(0, |r| r.signatures_reused);
     }
     outcome.error = prepared.decode_error;
     outcome

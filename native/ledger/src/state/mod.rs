@@ -16,11 +16,17 @@
 //!    [`Ledger::writes_committed`]. If that commit fails, the caller discards this `Ledger` and
 //!    loads a fresh one from the store.
 //!
+//! Loose transactions (a mempool's) go through the same rules one by one, against the tip and
+//! changing nothing: [`prepare_transactions`], then [`Ledger::check_transactions`]; a block
+//! carrying transactions whose witnesses were verified that way skips them in its signature
+//! batch ([`prepare_reusing`]).
+//!
 //! Block-local changes live in an overlay (`overlay::Overlay`) merged into the state only when
 //! the whole block passed; a transaction's checks read only, and its effects are applied after
 //! all of them passed, so a block builder can skip a failing transaction cleanly.
 mod apply;
 mod batch;
+mod checks;
 mod overlay;
 mod params;
 mod records;
@@ -37,7 +43,8 @@ use crate::rule::Violation;
 use crate::utxo::{Coin, OutPoint, UtxoCache};
 
 pub use apply::{inputless_txids, spent_outpoints, BlockError, Proposal};
-pub use batch::{apply_prepared, chain_tip_of, prepare, BatchOutcome, Prepared};
+pub use batch::{apply_prepared, chain_tip_of, prepare, prepare_reusing, BatchOutcome, Prepared};
+pub use checks::{prepare_transactions, PreparedTxs, TxCheck};
 pub use params::{single_sig_hash, ChainParams, NativeAssets, ServiceFees};
 pub use records::{
     decode_ballot, decode_enrollment, decode_keys, decode_split, encode_enrollment, encode_keys,

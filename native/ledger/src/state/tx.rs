@@ -48,32 +48,8 @@ pub(super) fn check_tx(
     height: u32,
     witnesses: &[ScriptInfo],
 ) -> Result<TxEffect, Violation> {
+    check_form(tx, size)?;
     let ty = tx.exclusive.tx_type();
-    match ty {
-        TxType::Miner => {
-            return Err(violation(
-                "miner-position",
-                "a MinerTransaction must be the first transaction of its block, and only one",
-            ))
-        }
-        TxType::Claim | TxType::State | TxType::Publish | TxType::Invocation => {
-            return Err(violation(
-                "tx-type-disabled",
-                format!(
-                    "{ty:?} transactions (0x{:02x}) are not valid on this chain",
-                    ty as u8
-                ),
-            ))
-        }
-        _ => {}
-    }
-    if size > MAX_TX_SIZE {
-        return Err(violation(
-            "tx-size",
-            format!("{size} bytes, the limit is {MAX_TX_SIZE}"),
-        ));
-    }
-
     let agency = match &tx.exclusive {
         Exclusive::Agency(d) => Some(d),
         _ => None,
@@ -363,6 +339,37 @@ pub(super) fn check_tx(
         byte_fee,
         burned: service_fee,
     })
+}
+
+/// The rules that need nothing but the transaction: a type valid on this chain, in a block's
+/// body; the size limit.
+pub(super) fn check_form(tx: &Transaction, size: usize) -> Result<(), Violation> {
+    let ty = tx.exclusive.tx_type();
+    match ty {
+        TxType::Miner => {
+            return Err(violation(
+                "miner-position",
+                "a MinerTransaction must be the first transaction of its block, and only one",
+            ))
+        }
+        TxType::Claim | TxType::State | TxType::Publish | TxType::Invocation => {
+            return Err(violation(
+                "tx-type-disabled",
+                format!(
+                    "{ty:?} transactions (0x{:02x}) are not valid on this chain",
+                    ty as u8
+                ),
+            ))
+        }
+        _ => {}
+    }
+    if size > MAX_TX_SIZE {
+        return Err(violation(
+            "tx-size",
+            format!("{size} bytes, the limit is {MAX_TX_SIZE}"),
+        ));
+    }
+    Ok(())
 }
 
 /// The coins of `inputs`, each spent at most once across the transaction.

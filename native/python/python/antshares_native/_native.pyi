@@ -468,6 +468,7 @@ class LedgerBatch(TypedDict):
     applied: int
     transactions: int
     signatures: int
+    reused: int
     error: LedgerError | None
 
 class LedgerProposal(TypedDict):
@@ -487,10 +488,18 @@ class PreparedBlocks:
     def __len__(self) -> int: ...
 
 def prepare_blocks(
-    blocks: Sequence[bytes], verify_signatures: bool, previous_block: bytes | None
-) -> PreparedBlocks: ...
+    blocks: Sequence[bytes],
+    verify_signatures: bool,
+    previous_block: bytes | None,
+    verified: Iterable[bytes] | None = None,
+) -> PreparedBlocks:
+    """`verified`: wtxids (SHA-256 of complete transaction bytes) whose witnesses were already
+    verified; a block transaction with one of them skips the signature batch."""
 
 LedgerReader = Callable[[bytes, bytes], tuple[Sequence[bytes | None], Sequence[bool]]]
+LedgerTxCheck = tuple[bytes | None, bytes | None, int, int, str | None, str | None]
+"""(txid, wtxid, size, byte_fee, rule, detail): rule and detail None when valid, txid and wtxid
+None when the bytes do not decode."""
 
 @final
 class Ledger:
@@ -517,6 +526,10 @@ class Ledger:
         secrets: Sequence[tuple[int, bytes]],
         reader: LedgerReader,
     ) -> LedgerProposal: ...
+    def check_transactions(
+        self, transactions: Sequence[bytes], verify_signatures: bool, reader: LedgerReader
+    ) -> list[LedgerTxCheck]:
+        """Each transaction checked alone against the tip (not cumulative); changes nothing."""
     def take_writes(
         self,
     ) -> list[tuple[str, list[tuple[bytes, bytes]], list[bytes], int]]: ...
