@@ -13,6 +13,13 @@ Costs (the store has no index by script hash, by design: the node does not need 
   the scan has already seen, else from the transaction index (one block decoded per lookup,
   cached). Bound it with `start`/`stop` and `limit`; `History.next_height` resumes.
 - `asset`, `enrollment`, `transaction` are point lookups.
+- `ballots`, `candidates`, `votes` walk the (small) ballot and enrollment tables, with a point
+  lookup per ballot for its unspent outputs; `outputs_of` decodes one block per distinct
+  transaction asked about.
+
+Thread safety: the methods that keep no cache (`unspent`, `balances`, `blocks`, `outputs_of`,
+`ballots`, `candidates`, `votes`, `beacon`, `anc_totals`, `transaction_height`, `bookkeepers`) may
+run on any thread; `block` and `transaction` share a block cache and belong to one thread.
 """
 
 import json
@@ -23,6 +30,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+import lmdb
 
 from antshares.chain.genesis import genesis_block
 from antshares.chain.profiles import Profile
@@ -37,12 +46,22 @@ from antshares.core import (
     UInt256,
 )
 from antshares.core.address import script_hash
-from antshares.ledger.utxo import COIN_SIZE, decode_coin, decode_outpoint, encode_outpoint
+from antshares.ledger.utxo import (
+    COIN_SIZE,
+    Coin,
+    decode_coin,
+    decode_outpoint,
+    encode_outpoint,
+)
 from antshares.storage import schema
 from antshares.storage.env import ReadTxn, Store, StoreError, open_store
 
 __all__ = [
+    "AncTotals",
     "AssetInfo",
+    "BallotInfo",
+    "BeaconRecord",
+    "CandidateInfo",
     "EnrollmentInfo",
     "History",
     "HistoryEntry",
@@ -154,6 +173,64 @@ class EnrollmentInfo:
     txid: UInt256
     public_key: bytes
     deposit: CoinReference
+
+
+@dataclass(frozen=True)
+class BallotInfo:
+    """An active vote (SPEC §4, §6): its Voting txid, its weight in whole ANS (the ANS of its
+    outputs still unspent), the candidates it lists, and who holds those outputs."""
+
+    txid: UInt256
+    weight: int
+    candidates: tuple[bytes, ...]
+    voters: tuple[UInt160, ...]
+
+
+@dataclass(frozen=True)
+class CandidateInfo:
+    """An active candidacy with its deposit's value and its votes (whole ANS of the ballots
+    that list its key)."""
+
+    txid: UInt256
+    public_key: bytes
+    deposit: CoinReference
+    deposit_value: int
+    votes: int
+
+
+@dataclass(frozen=True)
+class BeaconRecord:
+    """The random-beacon evidence of a block (SPEC §7.7): `random` is the R its lottery used
+    (R of the block before; its low 64 bits are this header's nonce), `miner` its
+    version-1 MinerTransaction with the dealings it fixes and the secrets it reveals."""
+
+    height: int
+    block_hash: UInt256
+    random: bytes
+    header_nonce: int
+    miner: Transaction
+
+    @property
+    def dealings(self) -> list[tuple[int, list[bytes]]]:
+        """(dealer index, Feldman commitments) of each dealing fixed in this block."""
+        return [
+            (int(d["dealer"]), list(d["commitments"])) for d in self.miner.exclusive["dealings"]
+        ]
+
+    @property
+    def secrets(self) -> list[tuple[int, bytes]]:
+        """(dealer index, secret) of each secret revealed for the previous block's dealings."""
+        return [(int(s["dealer"]), bytes(s["secret"])) for s in self.miner.exclusive["secrets"]]
+
+
+@dataclass(frozen=True)
+class AncTotals:
+    """ANC minted by the lottery and burned as service fees, through block `height`
+    (satoshi, read in one snapshot with the height)."""
+
+    height: int
+    minted: int
+    burned: int
 
 
 @dataclass(frozen=True)
@@ -379,6 +456,111 @@ class LedgerView:
             rows = list(txn.cursor(schema.ENROLLMENTS).iternext())
         return [_decode_enrollment(UInt256(key), value) for key, value in rows]
 
+    def candidates(self) -> list[CandidateInfo]:
+        """Every active candidacy with its deposit value and votes, in Enrollment txid order."""
+        with self.store.read() as txn:
+            votes = _votes(txn)
+            found = []
+            for key, value in txn.cursor(schema.ENROLLMENTS).iternext():
+                info = _decode_enrollment(UInt256(key), value)
+                coin = txn.get(schema.UTXOS, bytes(value[33:67]))
+                deposit = 0 if coin is None else decode_coin(coin).value
+                votes_for = votes.get(info.public_key, 0)
+                found.append(
+                    CandidateInfo(info.txid, info.public_key, info.deposit, deposit, votes_for)
+                )
+        return found
+
+    def votes(self) -> dict[bytes, int]:
+        """Whole ANS per candidate key over the active ballots that list it (SPEC §6: a ballot
+        adds its full weight to each candidate it lists). Keys no ballot lists are absent."""
+        with self.store.read() as txn:
+            return _votes(txn)
+
+    def ballots(self, voter: UInt160 | None = None) -> list[BallotInfo]:
+        """The active ballots in Voting txid order; with `voter`, those whose unspent ANS
+        outputs pay it. The voters are read from the UTXO table by the Voting txid (its
+        outputs sort together), so this does not walk the coins."""
+        found = []
+        with self.store.read() as txn:
+            coins = txn.cursor(schema.UTXOS)
+            for key, value in txn.cursor(schema.BALLOTS).iternext():
+                outputs = _outputs_left(coins, bytes(key))
+                voters = sorted({c.script_hash for c in outputs if c.asset_id == self.ans})
+                if voter is not None and voter not in voters:
+                    continue
+                weight = schema.decode_u64(bytes(value[:8]))
+                keys = tuple(bytes(value[i : i + 33]) for i in range(8, len(value), 33))
+                found.append(BallotInfo(UInt256(key), weight, keys, tuple(voters)))
+        return found
+
+    def bookkeepers(self, height: int) -> list[bytes] | None:
+        """The bookkeepers (compressed keys, election order) that sign the block at `height`;
+        the record for tip + 1 is the next block's. None when there is no record."""
+        with self.store.read() as txn:
+            value = txn.get(schema.BOOKKEEPERS, schema.height_key(height))
+        if value is None:
+            return None
+        return [bytes(value[i : i + 33]) for i in range(0, len(value), 33)]
+
+    # Beacon and totals.
+
+    def beacon(self, height: int) -> BeaconRecord | None:
+        """The beacon record of the block at `height`; None for the genesis, a height past the
+        tip, or a block whose MinerTransaction is version 0 (AntShares 1.0 data)."""
+        with self.store.read() as txn:
+            record = txn.get(schema.BEACONS, schema.height_key(height))
+            block_hash = txn.get(schema.HEIGHT_TO_HASH, schema.height_key(height))
+            raw = None if block_hash is None else txn.get(schema.BLOCKS, block_hash)
+        if record is None or block_hash is None or raw is None:
+            return None
+        header = Block.from_bytes(raw).header
+        miner = Transaction.from_bytes(bytes(record[32:]))
+        return BeaconRecord(
+            height, UInt256(block_hash), bytes(record[:32]), header.consensus_data, miner
+        )
+
+    def anc_totals(self) -> AncTotals:
+        """ANC minted and burned so far, with the height they are at (one snapshot)."""
+        with self.store.read() as txn:
+            tip = txn.get(schema.META, schema.META_TIP)
+            minted = txn.get(schema.TOTALS, schema.TOTAL_ANC_MINTED)
+            burned = txn.get(schema.TOTALS, schema.TOTAL_ANC_BURNED)
+        assert tip is not None  # checked on open; a tip never goes away
+        return AncTotals(
+            schema.decode_tip(tip)[0],
+            0 if minted is None else schema.decode_u64(minted),
+            0 if burned is None else schema.decode_u64(burned),
+        )
+
+    # Transactions by id.
+
+    def transaction_height(self, txid: UInt256) -> int | None:
+        """Height of the block that holds a confirmed transaction (index lookup only)."""
+        with self.store.read() as txn:
+            location = txn.get(schema.TX_INDEX, _raw(txid))
+        return None if location is None else schema.decode_tx_location(location)[0]
+
+    def outputs_of(self, refs: Iterable[CoinReference]) -> dict[CoinReference, TxOutput]:
+        """The outputs that `refs` point to, spent or not, from confirmed transactions; a
+        reference to an unknown transaction or past its outputs is left out. One snapshot and a
+        cache of its own (each block decoded once per call), so it may run on any thread."""
+        blocks: dict[int, Block] = {}
+        found: dict[CoinReference, TxOutput] = {}
+        with self.store.read() as txn:
+            for ref in refs:
+                location = txn.get(schema.TX_INDEX, _raw(ref.prev_hash))
+                if location is None:
+                    continue
+                height, position = schema.decode_tx_location(location)
+                block = blocks.get(height)
+                if block is None:
+                    block = blocks[height] = self._read_block(txn, height)
+                outputs = block.transactions[position].outputs
+                if ref.prev_index < len(outputs):
+                    found[ref] = outputs[ref.prev_index]
+        return found
+
     # History.
 
     def history(
@@ -494,3 +676,24 @@ def _decode_asset(asset_id: UInt256, value: bytes) -> AssetInfo:
 def _decode_enrollment(txid: UInt256, value: bytes) -> EnrollmentInfo:
     deposit_txid, index = decode_outpoint(bytes(value[33:67]))
     return EnrollmentInfo(txid, bytes(value[:33]), CoinReference(deposit_txid, index))
+
+
+def _votes(txn: ReadTxn) -> dict[bytes, int]:
+    votes: dict[bytes, int] = {}
+    for _, value in txn.cursor(schema.BALLOTS).iternext():
+        weight = schema.decode_u64(bytes(value[:8]))
+        for i in range(8, len(value), 33):
+            key = bytes(value[i : i + 33])
+            votes[key] = votes.get(key, 0) + weight
+    return votes
+
+
+def _outputs_left(coins: "lmdb.Cursor[bytes]", txid: bytes) -> list[Coin]:
+    """The unspent outputs of one transaction: its UTXO keys share the txid prefix."""
+    found = []
+    if coins.set_range(txid):
+        for key, value in coins:
+            if bytes(key[:32]) != txid:
+                break
+            found.append(decode_coin(bytes(value)))
+    return found
