@@ -64,6 +64,7 @@ demo: build
 	@echo "== Verifying real MainNet blocks from $(ANTSHARES_SHARED)/vectors/blocks =="
 	$(VENV)/bin/antshares verify $(BLOCKS)
 	scripts/demo-devnet.sh
+	$(PY) scripts/demo_network.py
 	@echo "== MainNet genesis, rebuilt from the standby keys =="
 	$(VENV)/bin/antshares genesis --network mainnet | head -2
 

@@ -1,5 +1,5 @@
 """The `antshares` command line: `verify`, `genesis`, `bench`, `chain import|export`, `state
-digest`, `devnet`, `identity`, `wallet`."""
+digest`, `devnet`, `identity`, `wallet`, `node`."""
 
 import argparse
 import sys
@@ -11,8 +11,10 @@ from . import (
     chain_import_cmd,
     devnet_chain_cmd,
     devnet_cmd,
+    devnet_workload_cmd,
     genesis_cmd,
     identity_cmd,
+    node_cmd,
     state_cmd,
     verify_cmd,
     wallet,
@@ -32,8 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     state_cmd.add_parser(sub)
     devnet_cmd.add_parser(sub)
     devnet_chain_cmd.add_parser(sub)
+    devnet_workload_cmd.add_parser(sub)
     identity_cmd.add_parser(sub)
     wallet.add_parser(sub)
+    node_cmd.add_parser(sub)
     return parser
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "bookkeeper_keys_path",
     "init_devnet",
     "load_bookkeeper_keys",
+    "read_bookkeeper_keys",
 ]
 
 PROFILE_FILE = "profile.json"  # the name cli.common.devnet_profile_path uses
@@ -201,7 +202,11 @@ def load_bookkeeper_keys(data_dir: Path) -> list[bytes]:
 
     Raises ValueError naming the file for a missing, malformed or inconsistent keys file.
     """
-    path = bookkeeper_keys_path(Path(data_dir))
+    return read_bookkeeper_keys(bookkeeper_keys_path(Path(data_dir)))
+
+
+def read_bookkeeper_keys(path: Path) -> list[bytes]:
+    """The 32-byte secrets of a bookkeeper keys file (the format `init_devnet` writes)."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
         entries = doc["keys"]

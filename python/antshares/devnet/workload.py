@@ -293,6 +293,7 @@ class Workload:
         accounts: int = 420,
         mix: Mapping[Kind, float] | None = None,
         signing_threads: int = 1,
+        confirmed_only: bool = False,
     ) -> None:
         if accounts < 10:
             raise ValueError(f"a workload needs at least 10 user accounts, got {accounts}")
@@ -305,6 +306,9 @@ class Workload:
         self._seed = seed_bytes(seed)
         self._rng = random.Random(b"workload\x00" + self._seed)
         self._threads = signing_threads
+        self._confirmed_only = confirmed_only
+        """Spend only outputs of blocks: what a node's mempool admits (it checks each
+        transaction against the chain's tip, so one spending an unconfirmed output is refused)."""
         self._mix_kinds = [k for k, w in mix.items() if w > 0]
         weights = [mix[k] for k in self._mix_kinds]
         self._mix_cumulative = [sum(weights[: i + 1]) / sum(weights) for i in range(len(weights))]
@@ -703,7 +707,8 @@ class Workload:
             attributes.append(TxAttribute(REMARK, self._nonce.to_bytes(8, "little")))
         unsigned = Transaction(tx_type, 0, exclusive, attributes, inputs, tx_outputs, [])
         txid = unsigned.hash
-        for index, (asset, value, account) in enumerate(outputs):
+        # With confirmed_only the outputs are learnt from the block that includes them.
+        for index, (asset, value, account) in enumerate([] if self._confirmed_only else outputs):
             ref = CoinReference(txid, index)
             locked = tx_type == TxType.ENROLLMENT and index == 0
             self._add_coin(_Coin(ref, asset, value, account, locked))

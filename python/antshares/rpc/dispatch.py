@@ -7,6 +7,7 @@ present, must be "2.0" (AntShares 1.0 tools leave it out). Every error is an `er
 the HTTP layer answers 200 regardless, as NEO did and as its clients expect.
 """
 
+import asyncio
 import json
 import logging
 from collections.abc import Mapping
@@ -74,11 +75,10 @@ class Dispatcher:
                     f"Invalid Request: batch of {len(request)} calls, at most {self.max_batch}",
                 )
             )
-        responses = []
-        for item in request:
-            response = await self._call(item)
-            if response is not None:
-                responses.append(response)
+        # The calls run concurrently, started in batch order: a batch of sendrawtransaction
+        # reaches the node's mempool as one batch (one parallel signature run), still in order.
+        results = await asyncio.gather(*(self._call(item) for item in request))
+        responses = [r for r in results if r is not None]
         return responses or None
 
     def _error(self, error: RpcError, request_id: Any = None) -> dict[str, Any]:
