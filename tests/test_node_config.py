@@ -147,3 +147,18 @@ def test_evidence_pool_is_bounded(tmp_path: Path) -> None:
     for height in range(5):
         pool.add_double_header(height, b"a", bytes([height]))
     assert [r["height"] for r in pool.records()] == [2, 3, 4]
+
+
+def test_json_log_lines_parse() -> None:
+    import logging
+
+    from antshares.node.logs import JsonFormatter
+
+    record = logging.LogRecord(
+        "antshares.node", logging.WARNING, "f.py", 1, "peer %s", ("a",), None
+    )
+    record.peer = "127.0.0.1:1"
+    line = json.loads(JsonFormatter().format(record))
+    assert line["level"] == "warning" and line["logger"] == "antshares.node"
+    assert line["message"] == "peer a" and line["peer"] == "127.0.0.1:1"
+    assert line["time"].endswith("Z")

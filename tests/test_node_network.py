@@ -6,6 +6,7 @@ their node-info.json.
 """
 
 import threading
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from antshares.ledger.importer import import_chain
 from antshares.node.localnet import LocalNode, wait_until
 from antshares.rpc.client import RpcError
 from antshares.storage import open_store
+from antshares.wallet.requests import RelayError, RpcRelay, relay
 
 pytestmark = pytest.mark.slow
 
@@ -103,6 +105,15 @@ def genesis_hash_of(node: LocalNode) -> bytes:
     return genesis_block(load_profile(str(node.profile_path))).hash.to_bytes()
 
 
+def metric(node: LocalNode, name: str) -> float:
+    """A value of the node's /metrics (Prometheus text)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{node.rpc_port}/metrics", timeout=5) as reply:
+        for line in reply.read().decode().splitlines():
+            if line.startswith(name + " "):
+                return float(line.split()[1])
+    raise AssertionError(f"{name} is not in /metrics")
+
+
 def confirmed_everywhere(nodes: list[LocalNode], txid: str) -> set[str]:
     """The block hash holding `txid` on each node (waits until all have it)."""
 
@@ -131,6 +142,14 @@ def test_a_transaction_sent_to_a_relay_is_mined_and_seen_by_all(
         for txid in sorted(driver.sent):
             assert len(confirmed_everywhere(network, "0x" + str(UInt256(txid)))) == 1
     assert report.sent == 10
+    # relay-2 verified those transactions on admission: the block did not check them again.
+    assert metric(relay2, "antshares_signatures_reused_total") >= 10
+    # A wallet's RpcRelay reaches the same mempool; the same transaction again is refused.
+    tx = driver.workload.next_transactions(1)[0]
+    assert "accepted" in relay(tx, RpcRelay(relay2.rpc.url)).message
+    with pytest.raises(RelayError, match=r"already|spent"):
+        relay(tx, RpcRelay(relay2.rpc.url))
+    confirmed_everywhere(network, "0x" + tx.txid)
     one_tip(network)
     # A node killed without warning restarts from its store and catches up.
     relay1 = network[1]

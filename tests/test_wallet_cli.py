@@ -252,7 +252,7 @@ def test_errors_are_one_line_and_never_echo_passwords(node: Node, tmp_path: Path
 
 def test_submission_needs_a_devnet_with_no_node_running(node: Node, tmp_path: Path) -> None:
     """The relay seam: a devnet data dir is its own solo bookkeeper for one block, unless a
-    node holds it (then the RPC of the node issue is needed); other data dirs have no relay."""
+    node holds it (then its RPC is the way: --rpc); other data dirs need --rpc."""
     with LedgerView.open(node.profile, node.data) as view:
         receiver = Account.single(KeyPair(secret_of("cli/seam")).public_key).script_hash
         draft = TransactionBuilder(node.bank, view).transfer([Payment(view.ans, FIXED8, receiver)])
@@ -277,7 +277,7 @@ def test_submission_needs_a_devnet_with_no_node_running(node: Node, tmp_path: Pa
         "--password-stdin", stdin="dave\n",
     )  # fmt: skip
     assert_clean_failure(refused, "send", "dave\n")
-    assert "RPC comes with the node issue" in refused.err
+    assert "--rpc http://HOST:PORT" in refused.err
 
 
 def test_a_two_key_account_pays_through_a_signing_request(node: Node, tmp_path: Path) -> None:

@@ -108,6 +108,8 @@ class Node:
         self._stopped = asyncio.Event()
         self._tip_changed = asyncio.Event()
         self._tx_queue: asyncio.Queue[tuple[bytes, asyncio.Future[AcceptResult]]] = asyncio.Queue()
+        self.signatures_reused = 0
+        """Block signatures not checked again: their transactions were verified on admission."""
         self.block_rate = _rates()
         self.signature_rate = _rates()
         self.started = time.time()
@@ -331,6 +333,7 @@ class Node:
                     )
             self.block_rate.add(outcome.applied)
             self.signature_rate.add(outcome.signatures)
+            self.signatures_reused += outcome.reused
             if outcome.applied:
                 dropped = mempool.revalidate()
                 if dropped:
@@ -421,6 +424,7 @@ class Node:
             "mempool_bytes": float(self.mempool.total_bytes),
             "blocks_per_second": self.block_rate.per_second(),
             "verify_rate": self.signature_rate.per_second(),
+            "signatures_reused_total": float(self.signatures_reused),
             "evidence": float(len(self.evidence)),
             "uptime_seconds": time.time() - self.started,
         }

@@ -25,8 +25,8 @@ Files are replaced atomically (temporary file, fsync, rename, fsync of the folde
 refuses to overwrite a file that changed on disk since it was read (two parties signing one
 copy at once: the second must load again).
 
-`relay`: the node's RPC comes with the node issue; until then a `Relay` is an API hook:
-`MempoolRelay` queues into an in-process `SoloBookkeeper`, `DevnetRelay` acts as the solo
+`relay`: a `Relay` is where signed transactions go: `RpcRelay` sends them to a running node's
+JSON-RPC; `MempoolRelay` queues into an in-process `SoloBookkeeper`, `DevnetRelay` acts as the solo
 bookkeeper of a devnet data dir for one block (when no node is running on it).
 """
 
@@ -65,6 +65,7 @@ __all__ = [
     "RelayResult",
     "RequestError",
     "RequestSigner",
+    "RpcRelay",
     "SigningRequest",
     "TamperedRequestError",
     "relay",
@@ -468,7 +469,7 @@ class RelayResult:
 
 
 class Relay(Protocol):
-    """Where signed transactions go: today a local devnet; the node's RPC later."""
+    """Where signed transactions go: a node's RPC, or a local devnet."""
 
     def submit(self, tx: Transaction) -> RelayResult: ...
 
@@ -501,8 +502,8 @@ class MempoolRelay:
 class DevnetRelay:
     """Act as the solo bookkeeper of a devnet data dir for one block holding the transaction
     (its keys from `bookkeeper-keys.json`, its beacon secrets from `beacon-secrets.json`, as
-    `antshares devnet run` keeps them). Refused while a node runs on the data dir: that needs
-    the node's RPC (the node issue)."""
+    `antshares devnet run` keeps them). Refused while a node runs on the data dir: send to
+    its RPC instead (`RpcRelay`)."""
 
     def __init__(self, profile: Profile, data_dir: str | os.PathLike[str]) -> None:
         self.profile = profile
@@ -523,8 +524,8 @@ class DevnetRelay:
             state = ChainState.open(self.profile, self.data_dir)
         except StoreLockedError:
             raise RelayError(
-                f"a node is running on {self.data_dir}: submitting to it needs its RPC, which"
-                " comes with the node issue (keep the signed transaction and submit it later)"
+                f"a node is running on {self.data_dir}: submit through its RPC instead"
+                " (--rpc http://127.0.0.1:PORT)"
             ) from None
         except (StoreError, RuleError, OSError) as exc:
             raise RelayError(str(exc)) from None
@@ -544,6 +545,25 @@ class DevnetRelay:
             return RelayResult(tx.hash, height, f"included in block {height}")
         finally:
             state.close()
+
+
+class RpcRelay:
+    """Send to a running node with `sendrawtransaction` (its JSON-RPC, `antshares node`); the
+    node relays it to its peers and a bookkeeper includes it in a block."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def submit(self, tx: Transaction) -> RelayResult:
+        from antshares.rpc.client import RpcClient, RpcError, RpcUnavailable
+
+        try:
+            RpcClient(self.url).call("sendrawtransaction", tx.to_bytes().hex())
+        except RpcUnavailable as exc:
+            raise RelayError(f"the node did not answer: {exc}") from None
+        except RpcError as exc:
+            raise RelayError(f"the node refused the transaction: {exc.message}") from None
+        return RelayResult(tx.hash, None, f"accepted by the node at {self.url}")
 
 
 # Files.

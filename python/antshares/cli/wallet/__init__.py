@@ -88,6 +88,16 @@ def _add_tx_args(p: argparse.ArgumentParser, *, paying: bool = True) -> None:
         help="write a signing request for the other signers (always written when given)",
     )
     p.add_argument("--submit", action="store_true", help="hand the signed transaction to the node")
+    _add_rpc_arg(p)
+
+
+def _add_rpc_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--rpc",
+        metavar="URL",
+        help="with --submit: a running node's JSON-RPC (e.g. http://127.0.0.1:20332); without"
+        " it, a devnet data dir with its bookkeeper keys makes the block itself",
+    )
 
 
 def add_parser(sub: Any) -> None:
@@ -189,6 +199,7 @@ def add_parser(sub: Any) -> None:
     _add_password_arg(p)
     p.add_argument("--out", type=Path, metavar="FILE", help="once complete: the transaction")
     p.add_argument("--submit", action="store_true", help="once complete: hand it to the node")
+    _add_rpc_arg(p)
     p.set_defaults(run=run_sign)
 
     p = group.add_parser("import-key", help="add a key (WIF, prompted) or a watch-only address")

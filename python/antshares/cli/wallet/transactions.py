@@ -19,7 +19,14 @@ from antshares.wallet.drafting import Draft, parse_amount
 from antshares.wallet.keys import WalletError
 from antshares.wallet.ledger_view import AssetInfo, LedgerView, format_amount
 from antshares.wallet.nep6 import Wallet
-from antshares.wallet.requests import DevnetRelay, RelayError, SigningRequest, relay
+from antshares.wallet.requests import (
+    DevnetRelay,
+    Relay,
+    RelayError,
+    RpcRelay,
+    SigningRequest,
+    relay,
+)
 from antshares.wallet.stealth import StealthAddress
 from antshares.wallet.transactions import Payment, TransactionBuilder
 
@@ -147,7 +154,7 @@ def _deliver(
     elif not args.submit:
         print(hex_text)
     if args.submit:
-        result = relay(tx, _relay_for(profile, data_dir))
+        result = relay(tx, _relay_for(profile, data_dir, args.rpc))
         print(f"submitted {result.txid}: {result.message}")
     return EXIT_OK
 
@@ -156,11 +163,13 @@ def _missing(request: SigningRequest) -> list[tuple[str, int, int]]:
     return [(s.label, len(s.signatures), s.needed) for s in request.signers if not s.complete]
 
 
-def _relay_for(profile: Profile, data_dir: Path) -> DevnetRelay:
+def _relay_for(profile: Profile, data_dir: Path, rpc: str | None) -> Relay:
+    if rpc is not None:
+        return RpcRelay(rpc)
     if not (data_dir / "bookkeeper-keys.json").is_file():
         raise RelayError(
-            f"no way to submit to {profile.name} yet: the node's RPC comes with the node issue"
-            " (the signed transaction is printed, or in --out)"
+            f"say which {profile.name} node to submit to: --rpc http://HOST:PORT (the signed"
+            " transaction is printed, or in --out)"
         )
     return DevnetRelay(profile, data_dir)
 
