@@ -24,7 +24,6 @@ import pytest
 from antshares.chain.profiles import Profile
 from antshares.core import (
     AssetType,
-    Block,
     Transaction,
     TxOutput,
     TxType,
@@ -35,11 +34,10 @@ from antshares.core.address import address_from_script_hash, decode_address
 from antshares.ledger.beacon import header_nonce, random_value
 from antshares.ledger.lottery import first_random
 from antshares.node.backend import AcceptResult, PeerInfo
+from antshares.node.chain_reader import StoreChainReader
 from antshares.rpc import RpcServer
 from antshares.rpc import fees as fees_module
 from antshares.rpc.fees import FeeRules, SysFeeIndex
-from antshares.storage import schema
-from antshares.storage.env import Store
 from antshares.wallet.ledger_view import LedgerView
 from devnet_chain import FIXED8, Account, Devnet, secret_of
 
@@ -179,67 +177,7 @@ def build_chain(root: Path) -> Chain:
 
 
 # ---------------------------------------------------------------------------------------------
-# A node for the server: the store's chain, a mempool, scripted submissions, fake peers.
-
-
-class StoreChain:
-    """ChainReader over the store (as the node's is), plus the mempool."""
-
-    def __init__(self, store: Store, magic: int, mempool: dict[bytes, bytes]) -> None:
-        self.store = store
-        self.magic = magic
-        self.mempool = mempool
-
-    def _tip(self) -> tuple[int, bytes]:
-        with self.store.read() as txn:
-            tip = txn.get(schema.META, schema.META_TIP)
-        assert tip is not None
-        return schema.decode_tip(tip)
-
-    @property
-    def height(self) -> int:
-        return self._tip()[0]
-
-    @property
-    def tip_hash(self) -> bytes:
-        return self._tip()[1]
-
-    def hash_at(self, height: int) -> bytes | None:
-        with self.store.read() as txn:
-            return txn.get(schema.HEIGHT_TO_HASH, schema.height_key(height))
-
-    def height_of(self, block_hash: bytes) -> int | None:
-        with self.store.read() as txn:
-            found = txn.get(schema.HASH_TO_HEIGHT, block_hash)
-        return None if found is None else schema.decode_height_key(found)
-
-    def block_raw(self, block_hash: bytes) -> bytes | None:
-        with self.store.read() as txn:
-            return txn.get(schema.BLOCKS, block_hash)
-
-    def header_raw(self, block_hash: bytes) -> bytes | None:
-        raw = self.block_raw(block_hash)
-        return None if raw is None else Block.from_bytes(raw).header.to_bytes() + b"\x00"
-
-    def transaction_raw(self, txid: bytes) -> bytes | None:
-        if txid in self.mempool:
-            return self.mempool[txid]
-        with self.store.read() as txn:
-            location = txn.get(schema.TX_INDEX, txid)
-            if location is None:
-                return None
-            height, position = schema.decode_tx_location(location)
-            block_hash = txn.get(schema.HEIGHT_TO_HASH, schema.height_key(height))
-            assert block_hash is not None
-            raw = txn.get(schema.BLOCKS, block_hash)
-        assert raw is not None
-        return Block.from_bytes(raw).transactions[position].to_bytes()
-
-    def mempool_txids(self) -> list[bytes]:
-        return list(self.mempool)
-
-    def has_transaction(self, txid: bytes) -> bool:
-        return self.transaction_raw(txid) is not None
+# A node for the server: the node's chain reader, a mempool, scripted submissions, fake peers.
 
 
 class FakePeers:
@@ -283,7 +221,9 @@ class FakeNode:
 
     profile: Profile
     view: LedgerView
-    chain: StoreChain
+    chain: StoreChainReader
+    mempool: dict[bytes, bytes]
+    """What `chain` reads as the mempool (txid → raw)."""
     peers: FakePeers = field(default_factory=FakePeers)
     verdicts: list[AcceptResult] = field(default_factory=list)
     submitted: list[bytes] = field(default_factory=list)
@@ -296,7 +236,7 @@ class FakeNode:
     async def submit_transaction(self, raw: bytes) -> AcceptResult:
         verdict = self._verdict(raw)
         if verdict.accepted:
-            self.chain.mempool[Transaction.from_bytes(raw).hash.to_bytes()] = raw
+            self.mempool[Transaction.from_bytes(raw).hash.to_bytes()] = raw
         return verdict
 
     async def submit_block(self, raw: bytes) -> AcceptResult:
@@ -323,7 +263,12 @@ def make_node(chain: Chain) -> FakeNode:
     # The server reads on its own thread: it gets its own view (its block cache is per thread).
     view = LedgerView(store, chain.net.profile)
     mempool = {chain.pending.hash.to_bytes(): chain.pending.to_bytes()}
-    return FakeNode(chain.net.profile, view, StoreChain(store, chain.net.profile.magic, mempool))
+    return FakeNode(
+        chain.net.profile,
+        view,
+        StoreChainReader(store, chain.net.profile.magic, mempool.get, lambda: list(mempool)),
+        mempool,
+    )
 
 
 class ServerThread:
@@ -414,8 +359,8 @@ def node(served: tuple[FakeNode, ServerThread], chain: Chain) -> Iterator[FakeNo
     node.verdicts.clear()
     node.submitted.clear()
     node.health = (True, "")
-    node.chain.mempool.clear()
-    node.chain.mempool[chain.pending.hash.to_bytes()] = chain.pending.to_bytes()
+    node.mempool.clear()
+    node.mempool[chain.pending.hash.to_bytes()] = chain.pending.to_bytes()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ keeps those codes and adds what NEO never said: the rule that failed and how, in
 in `data` ({"rule", "detail"}), so a wallet can show the user why.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from antshares.node.backend import AcceptResult
@@ -99,3 +100,16 @@ def refusal(result: AcceptResult) -> RpcError:
     detail = result.detail or ""
     message = f"{_RELAY_MESSAGES[code]}: rule {rule}" + (f": {detail}" if detail else "")
     return RpcError(code, message, {"rule": rule, "detail": detail})
+
+
+def must_decode(raw: bytes, decode: Callable[[bytes], object], what: str, rule: str) -> None:
+    """INVALID_PARAMS naming `rule` unless `raw` decodes as a `what`: bytes that are not one
+    never reach the node."""
+    try:
+        decode(raw)
+    except ValueError as exc:  # DecodeError, or a structure the codec refuses
+        raise RpcError(
+            INVALID_PARAMS,
+            f"Invalid params: not a {what}: {exc}",
+            {"rule": rule, "detail": str(exc)},
+        ) from None

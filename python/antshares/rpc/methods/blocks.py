@@ -6,7 +6,7 @@ from typing import Any
 from antshares.core import Block, Header, UInt256
 
 from ..api import Api, Handler
-from ..errors import INVALID_PARAMS, UNKNOWN, RpcError, refusal
+from ..errors import UNKNOWN, RpcError, must_decode, refusal
 from ..params import Params
 from ..shapes import amount, hash_hex
 
@@ -82,14 +82,7 @@ async def submitblock(api: Api, params: Params) -> bool:
     """[hex]: offer the block after the tip; true, or the rule it broke."""
     params.expect(1, 1)
     raw = params.hex_bytes(0)
-    try:
-        Block.from_bytes(raw)
-    except ValueError as exc:  # DecodeError, or a structure the codec refuses
-        raise RpcError(
-            INVALID_PARAMS,
-            f"Invalid params: not a block: {exc}",
-            {"rule": "block-decode", "detail": str(exc)},
-        ) from None
+    must_decode(raw, Block.from_bytes, "block", "block-decode")
     result = await api.context.submit_block(raw)
     if not result.accepted:
         raise refusal(result)

@@ -6,7 +6,7 @@ from typing import Any
 from antshares.core import CoinReference, Transaction, UInt256
 
 from ..api import Api, Handler
-from ..errors import INVALID_PARAMS, UNKNOWN, RpcError, refusal
+from ..errors import UNKNOWN, RpcError, must_decode, refusal
 from ..params import Params
 from ..shapes import hash_hex
 
@@ -65,14 +65,7 @@ async def sendrawtransaction(api: Api, params: Params) -> bool:
     """[hex]: offer a signed transaction to the mempool; true, or the rule it broke."""
     params.expect(1, 1)
     raw = params.hex_bytes(0)
-    try:
-        Transaction.from_bytes(raw)
-    except ValueError as exc:  # DecodeError, or a structure the codec refuses
-        raise RpcError(
-            INVALID_PARAMS,
-            f"Invalid params: not a transaction: {exc}",
-            {"rule": "tx-decode", "detail": str(exc)},
-        ) from None
+    must_decode(raw, Transaction.from_bytes, "transaction", "tx-decode")
     result = await api.context.submit_transaction(raw)
     if not result.accepted:
         raise refusal(result)
