@@ -7,6 +7,7 @@ the balances of two accounts, which must agree. Ctrl-C stops every node cleanly.
 """
 
 import argparse
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -44,6 +45,9 @@ def show(nodes: list[LocalNode], addresses: list[str], assets: dict[str, str]) -
 
 
 def main() -> int:
+    # Ctrl-C must interrupt the demo even when started from a shell that ignores SIGINT in
+    # background jobs; the nodes, in the same process group, stop on their own.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--per-block", type=int, default=30)

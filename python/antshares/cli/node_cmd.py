@@ -80,4 +80,8 @@ def _run_loop(node: Any) -> None:
         asyncio.run(main())
     else:
         uvloop.run(main())
+    # Stopped cleanly: a second Ctrl-C (a terminal sends one to every process of the group,
+    # a supervisor may add its own) must not turn the clean exit into a death by signal.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
     print("node stopped", file=sys.stderr)
