@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -230,6 +231,38 @@ def test_map_cannot_grow_under_open_snapshot(tmp_path: Path) -> None:
                 w.put(S.BLOCKS, hashlib.sha256(b"%d" % i).digest(), bytes(200))
         with store.read() as r:
             assert r.count(S.BLOCKS) == 0
+
+
+def test_map_grows_once_other_threads_close_their_snapshots(tmp_path: Path) -> None:
+    """A node's readers (peers, RPC) hold snapshots briefly: the writer waits for them, and no
+    new snapshot starts meanwhile."""
+    with open_store(tmp_path, MAGIC, GENESIS, map_size=64 * 1024) as store:
+        opened, release = threading.Event(), threading.Event()
+        late_reader_done = threading.Event()
+
+        def reader() -> None:
+            with store.read() as r:
+                opened.set()
+                release.wait(5)
+                r.count(S.BLOCKS)
+
+        def late_reader() -> None:
+            with store.read():  # asked for while the map grows: starts only after it grew
+                if store.map_size > start:
+                    late_reader_done.set()
+
+        first = threading.Thread(target=reader)
+        first.start()
+        assert opened.wait(5)
+        start = store.map_size
+        threading.Timer(0.3, release.set).start()
+        threading.Timer(0.1, lambda: threading.Thread(target=late_reader).start()).start()
+        with store.write() as w:
+            for i in range(2000):
+                w.put(S.BLOCKS, hashlib.sha256(b"%d" % i).digest(), bytes(200))
+        first.join(5)
+        assert store.map_size > start
+        assert late_reader_done.wait(5)
 
 
 # Crash safety.

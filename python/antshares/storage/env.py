@@ -29,7 +29,10 @@ once: it replays the transaction's writes in a fresh transaction, and a MapFullE
 replay is raised (a later one in the same long transaction grows the map again). Writes go through
 `WriteTxn.put`/`delete`/`put_many`/`delete_many`, which record what they did for that replay;
 cursors taken in a write transaction are for reads and do not survive a growth. Growing needs every
-read snapshot of this process closed (LMDB remaps the file), otherwise the MapFullError is raised.
+read snapshot of this process closed (LMDB remaps the file): the writer stops new snapshots from
+starting and waits for the open ones (a node's readers — peers, RPC — hold theirs briefly) up to
+`GROW_WAIT_SECONDS`; a snapshot the writing thread itself holds, or one still open after the wait,
+raises the MapFullError.
 """
 
 import fcntl
@@ -61,6 +64,8 @@ __all__ = [
 
 DEFAULT_MAP_SIZE = 1 << 30
 """Initial map size (1 GiB of address space); grown on demand, see the module doc."""
+GROW_WAIT_SECONDS = 30.0
+"""How long a growth waits for other threads' read snapshots to close."""
 LOCK_FILE = "writer.lock"
 """File in the data dir that a writable open locks (flock, exclusive) and writes its pid to."""
 
@@ -191,6 +196,10 @@ class Store:
         self._write_mutex = threading.Lock()
         self._readers = 0
         self._readers_mutex = threading.Lock()
+        self._readers_changed = threading.Condition(self._readers_mutex)
+        self._reader_threads: dict[int, int] = {}
+        """Open snapshots per thread id: a thread that holds one can never wait for it."""
+        self._growing = False
         self.magic = 0
         self.genesis_hash = b""
 
@@ -205,8 +214,14 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[ReadTxn]:
         """A consistent snapshot of the whole store."""
-        with self._readers_mutex:
+        me = threading.get_ident()
+        with self._readers_changed:
+            # While the map grows no snapshot starts, except a nested one of a reading thread
+            # (the growth cannot happen before that thread's outer snapshot closes anyway).
+            while self._growing and me not in self._reader_threads:
+                self._readers_changed.wait()
             self._readers += 1
+            self._reader_threads[me] = self._reader_threads.get(me, 0) + 1
         try:
             txn = self._begin(write=False)
             try:
@@ -214,8 +229,14 @@ class Store:
             finally:
                 txn.abort()
         finally:
-            with self._readers_mutex:
+            with self._readers_changed:
                 self._readers -= 1
+                left = self._reader_threads[me] - 1
+                if left:
+                    self._reader_threads[me] = left
+                else:
+                    del self._reader_threads[me]
+                self._readers_changed.notify_all()
 
     @contextmanager
     def write(self) -> Iterator[WriteTxn]:
@@ -265,15 +286,27 @@ class Store:
             return self.env.begin(write=write)
 
     def _grow(self, pending: int) -> None:
-        with self._readers_mutex:
-            if self._readers:
+        with self._readers_changed:
+            if threading.get_ident() in self._reader_threads:
                 raise lmdb.MapFullError(
-                    f"map of {self.path} is full and cannot grow while {self._readers} read "
-                    "snapshot(s) of this process are open"
+                    f"map of {self.path} is full and cannot grow while this thread holds a read"
+                    " snapshot"
                 )
-            info, psize = self.env.info(), self.env.stat()["psize"]
-            used = (info["last_pgno"] + 1) * psize
-            self.env.set_mapsize(max(2 * info["map_size"], used + 4 * pending + (1 << 20)))
+            self._growing = True
+            try:
+                if not self._readers_changed.wait_for(
+                    lambda: self._readers == 0, GROW_WAIT_SECONDS
+                ):
+                    raise lmdb.MapFullError(
+                        f"map of {self.path} is full and cannot grow while {self._readers} read"
+                        f" snapshot(s) of this process stay open ({GROW_WAIT_SECONDS:.0f} s)"
+                    )
+                info, psize = self.env.info(), self.env.stat()["psize"]
+                used = (info["last_pgno"] + 1) * psize
+                self.env.set_mapsize(max(2 * info["map_size"], used + 4 * pending + (1 << 20)))
+            finally:
+                self._growing = False
+                self._readers_changed.notify_all()
 
 
 def open_store(
