@@ -159,6 +159,12 @@ def test_a_transaction_sent_to_a_relay_is_mined_and_seen_by_all(
     height, _ = one_tip(network, timeout=30)
     assert height >= report.height + 2
     wait_until(lambda: relay2.rpc.call("getconnectioncount") >= 1, 30, "relay-2 to reconnect")
+    # So does the bookkeeper: its beacon secrets were on disk before each block that fixed them.
+    bookkeeper = network[0]
+    bookkeeper.kill()
+    bookkeeper.start()
+    wait_until(lambda: bookkeeper.height() >= height + 2, 30, "blocks after the restart")
+    one_tip(network, timeout=30)
     assert len(digests_after_stop(network)) == 1
 
 

@@ -1,7 +1,8 @@
 """Node processes on loopback: what `make demo` and the functional tests start.
 
 `LocalNode` runs `antshares node` as a child process with its own data dir and TOML config
-(ports 0: the node picks free ones and writes them to `node-info.json`), logs to
+(ports 0 at first: the node picks free ones and writes them to `node-info.json`; a restart keeps
+them), logs to
 `<data dir>/node.log`, and talks to it through `RpcClient`. `stop()` sends SIGINT and waits
 for the clean shutdown; `kill()` is SIGKILL (crash tests).
 """
@@ -76,12 +77,13 @@ class LocalNode:
 
     def _write_config(self) -> None:
         seeds = ", ".join(f'"{h}:{p}"' for h, p in self.seeds)
+        # The first start picks free ports; a restart keeps them, so peers find it again.
         lines = [
             "[p2p]",
-            "port = 0",
+            f"port = {self.p2p_port}",
             f"seeds = [{seeds}]",
             "[rpc]",
-            "port = 0",
+            f"port = {self.rpc_port}",
             "[log]",
             f'format = "{self.log_format}"',
         ]
