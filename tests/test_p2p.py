@@ -347,16 +347,22 @@ def test_address_book_backoff_and_bounds() -> None:
 
 
 def test_header_chain_and_orphan_pool() -> None:
-    chain = HeaderChain(capacity=3, base_height=10, base_hash=b"t")
+    chain = HeaderChain(capacity=3, base_height=10, base_hash=b"t", base_next_consensus=b"T")
     for h in (b"a", b"b", b"c"):
-        chain.append(h)
+        chain.append(h, h.upper())  # (hash, its NextConsensus)
     assert chain.full and chain.tip_height == 13 and chain.tip_hash == b"c"
+    assert chain.tip_next_consensus == b"C"
     with pytest.raises(OverflowError):
-        chain.append(b"d")
-    chain.rebase(11, b"a")  # the local chain reached a header we had
+        chain.append(b"d", b"D")
+    chain.truncate(13)  # an invalid block at 13: the next header is checked against 12's
+    assert (chain.tip_hash, chain.tip_next_consensus) == (b"b", b"B")
+    chain.append(b"c", b"C")
+    assert chain.rebase(11, b"a")  # the local chain reached a header we had
     assert (chain.base_height, len(chain), chain.height_of(b"c")) == (11, 2, 13)
-    chain.rebase(12, b"x")  # it holds another block at 12: start over from it
+    assert chain.base_next_consensus == b"A"
+    assert not chain.rebase(12, b"x")  # it holds another block at 12: start over from it
     assert (chain.tip_height, len(chain)) == (12, 0)
+    assert chain.tip_next_consensus is None  # until the caller reads the new tip's
     pool = OrphanPool[str](max_count=2, max_bytes=10)
     assert pool.add(b"1", b"p", b"aaaa", "x")
     assert pool.add(b"2", b"p", b"bbbb", "y")

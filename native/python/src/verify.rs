@@ -126,6 +126,27 @@ fn verify_chain<'py>(
     reports.iter().map(|r| report_dict(py, r)).collect()
 }
 
+/// verify_headers(headers, previous) -> (valid, error): consecutive raw headers continuing from
+/// `previous` = (hash, height, next_consensus) of the header before the first; `valid` leading
+/// headers passed, `error` is the first failure (None when all passed).
+#[pyfunction]
+fn verify_headers<'py>(
+    py: Python<'py>,
+    headers: Vec<Bound<'py, PyBytes>>,
+    previous: (Bound<'py, PyAny>, u32, Bound<'py, PyAny>),
+) -> PyResult<(usize, Option<String>)> {
+    let (hash, height, next) = previous;
+    let tip = ChainTip {
+        hash: u256(&hash, "previous hash")?,
+        height,
+        next_consensus: u160(&next, "previous next_consensus")?,
+    };
+    let views: Vec<&[u8]> = headers.iter().map(|b| b.as_bytes()).collect();
+    let results = py.detach(|| antshares_verify::verify_headers(&views, tip));
+    let valid = results.iter().take_while(|r| r.is_ok()).count();
+    Ok((valid, results.into_iter().find_map(Result::err)))
+}
+
 /// (curve, key, message, signature) as Python objects.
 type PySignature<'py> = (
     &'static str,
@@ -163,6 +184,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(verify_block, m)?)?;
     m.add_function(wrap_pyfunction!(verify_blocks, m)?)?;
     m.add_function(wrap_pyfunction!(verify_chain, m)?)?;
+    m.add_function(wrap_pyfunction!(verify_headers, m)?)?;
     m.add_function(wrap_pyfunction!(block_signatures, m)?)?;
     m.add_function(wrap_pyfunction!(clear_caches, m)?)?;
     Ok(())

@@ -62,7 +62,7 @@ pub struct SignatureRecord {
 /// Where a witness sits, for error messages. `tx` is the transaction's position in its block,
 /// `None` for a standalone transaction.
 #[derive(Debug, Clone)]
-enum Place {
+pub(crate) enum Place {
     BlockWitness,
     Tx {
         tx: Option<usize>,
@@ -637,7 +637,7 @@ pub(crate) fn describe_failure(p: &Pending, outcome: &CheckOutcome) -> String {
 /// Queues a witness's signature checks. A non-standard verification script (a NEO 2.x contract)
 /// is counted, neither passed nor failed; a standard one must be fed exactly signature pushes
 /// (format-1x §4: one `40` ‖ 64-byte signature per signer), else the witness fails here.
-fn gather_witness(
+pub(crate) fn gather_witness(
     report: &mut BlockReport,
     pending: &mut Vec<Pending>,
     block: usize,

@@ -95,5 +95,8 @@ class Score:
     """A message other than version/verack before the handshake: also disconnects."""
     UNKNOWN_COMMAND = 10
     HEADERS_NOT_LINKING = 20
+    BAD_HEADER = 50
+    """A header that links but whose block witness does not verify: a forgery (the headers after
+    it are not taken either). Two such replies are a ban."""
     INVALID_BLOCK = 50
     DUPLICATE_VERSION = 10

@@ -1,9 +1,12 @@
 """Headers-first block sync, relayed blocks and orphans.
 
 1. Headers: one getheaders at a time, to the peer showing the greatest height, with a locator from
-   our best header back to the genesis. Headers that link (prev_hash, consecutive index) extend the
-   `HeaderChain`; one that does not link is misbehaviour. We ask again while the peer still shows
-   more (a full reply of 2000, or a height above our best header).
+   our best header back to the genesis. Headers that link (prev_hash, consecutive index) and whose
+   block witnesses verify (signed for the previous header's NextConsensus) extend the
+   `HeaderChain`; one that does not link, or has a bad witness, is misbehaviour. Replies are
+   handled one at a time, in arrival order, each one's witnesses checked in one native batch off
+   the event loop. We ask again while the peer still shows more (a full reply of 2000, or a height
+   above our best header).
 2. Blocks: the header chain's blocks above the tip, inside a window, are asked for with getdata in
    chunks, round-robin over the peers whose height covers them, at most `max_blocks_in_flight` per
    peer. A request that times out (or is answered by notfound) is asked of another peer; the peer
@@ -18,10 +21,11 @@
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
-from antshares_native._native import Block, Header
+from antshares_native._native import Block, Header, verify_headers
 
 from antshares.network.ahead import HeaderChain, OrphanPool
 from antshares.network.config import P2PConfig, Score
@@ -40,6 +44,12 @@ log = logging.getLogger("antshares.network")
 
 MAX_LOCATOR_SENT = 64
 _APPLY_BATCH_BYTES = 16 << 20
+_NEXT_CONSENSUS = slice(84, 104)
+"""Where a block's NextConsensus sits in its bytes (format-1x §2.1: after version, prev_hash,
+merkle_root, timestamp, index, consensus_data)."""
+_MAX_QUEUED_REPLIES = 8
+"""Headers replies waiting while one is being checked. Only replies nobody asked for pile up (one
+getheaders is out at a time); past this they are dropped."""
 
 
 class SyncHost(Protocol):
@@ -70,7 +80,13 @@ class BlockSync:
         self.sink = sink
         self.host = host
         self.clock = clock
-        self.headers = HeaderChain(config.max_headers_ahead, chain.height, chain.tip_hash)
+        tip_hash = chain.tip_hash
+        self.headers = HeaderChain(
+            config.max_headers_ahead, chain.height, tip_hash, self._next_consensus_of(tip_hash)
+        )
+        # The headers reply whose witnesses are being checked, and those that came meanwhile.
+        self._checking: asyncio.Task[None] | None = None
+        self._waiting: deque[tuple[Peer, list[Header]]] = deque()
         # hash → (height when known, the peer asked, deadline)
         self.in_flight: dict[bytes, tuple[int | None, Peer, float]] = {}
         # height → (hash, raw block, the peer it came from)
@@ -95,11 +111,13 @@ class BlockSync:
         self._task = asyncio.get_running_loop().create_task(self._apply_loop())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        for task in (self._task, self._checking):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._task = self._checking = None
+        self._waiting.clear()
 
     # The local tip.
 
@@ -113,9 +131,25 @@ class BlockSync:
         if (height, tip_hash) != (self.headers.base_height, self.headers.base_hash):
             if not self.headers.rebase(height, tip_hash):
                 self._scan_from = height + 1  # a new header chain: nothing of it asked for
+                # A tip the header chain did not hold: what the header after it must be signed
+                # for is in its own header.
+                self.headers.base_next_consensus = self._next_consensus_of(tip_hash)
             for h in [h for h in self.buffer if h <= height]:
                 self._unbuffer(h)
         return height
+
+    def _next_consensus_of(self, block_hash: bytes) -> bytes | None:
+        """A local block's NextConsensus (None when the store does not have it)."""
+        raw = self.chain.header_raw(block_hash)  # the header, then the headers message's 0x00
+        return None if raw is None else Header.from_bytes(raw[:-1]).next_consensus.to_bytes()
+
+    def _best_tip(self) -> tuple[bytes, int, bytes] | None:
+        """(hash, height, NextConsensus) of the best header, what the next header is checked
+        against; None while the local tip's NextConsensus cannot be read (nothing is checked)."""
+        next_consensus = self.headers.tip_next_consensus
+        if next_consensus is None:
+            return None
+        return self.headers.tip_hash, self.headers.tip_height, next_consensus
 
     def _hash_at(self, height: int) -> bytes | None:
         if height >= self.headers.base_height:
@@ -179,42 +213,114 @@ class BlockSync:
             self.request_headers(max(candidates, key=lambda p: p.height))
 
     def on_headers(self, peer: Peer, headers: list[Header]) -> None:
-        peer.headers_requested_at = None
+        """A reply is handled at once, up to checking the witnesses of the headers it adds: that
+        runs off the event loop, and the replies arriving meanwhile wait their turn (whether they
+        link depends on what the one being checked adds)."""
+        if self._checking is None:
+            self._take_headers(peer, headers)
+        elif len(self._waiting) < _MAX_QUEUED_REPLIES:
+            self._waiting.append((peer, headers))
+        else:
+            # A peer we did ask is asked again when its request times out.
+            log.debug("%s: headers reply dropped: %d waiting", peer, len(self._waiting))
+
+    def _take_headers(self, peer: Peer, headers: list[Header]) -> None:
         self._sync_tip()
-        added = 0
-        full = False
-        for header in headers:
-            block_hash = header.hash.to_bytes()
-            height = header.index
-            if self.headers.height_of(block_hash) is not None or (
-                self.chain.height_of(block_hash) is not None
-            ):
-                peer.height = max(peer.height, height)
-                continue
-            if height != self.headers.tip_height + 1 or (
-                header.prev_hash.to_bytes() != self.headers.tip_hash
-            ):
-                self.host.misbehave(
-                    peer,
-                    Score.HEADERS_NOT_LINKING,
-                    f"header {height} does not link to our best header {self.headers.tip_height}",
-                )
-                break
-            if self.headers.full:
-                full = True  # the rest is asked for again once blocks are applied
-                break
-            self.headers.append(block_hash)
-            added += 1
-            peer.height = max(peer.height, height)
+        fresh, full = self._linking(peer, headers)
+        if fresh:
+            task = self._check_headers(peer, headers, fresh, full)
+            self._checking = asyncio.get_running_loop().create_task(task)
+        else:
+            self._headers_taken(peer, headers, 0, False, full)
+
+    async def _check_headers(
+        self, peer: Peer, headers: list[Header], fresh: list[Header], full: bool
+    ) -> None:
+        try:
+            added, bad = await self._append_verified(peer, fresh)
+            self._headers_taken(peer, headers, added, bad, full)
+        except Exception:
+            log.exception("%s: checking headers failed", peer)
+        self._checking = None
+        # The replies that came meanwhile, in arrival order, until one needs checking again.
+        while self._waiting and self._checking is None:
+            self._take_headers(*self._waiting.popleft())
+
+    def _headers_taken(
+        self, peer: Peer, headers: list[Header], added: int, bad: bool, full: bool
+    ) -> None:
+        """Ask for more: of this peer while it shows more, or of the highest peer."""
+        # Cleared only now: no other getheaders goes out while a reply is being checked.
+        peer.headers_requested_at = None
         if added:
             log.debug("%s: %d new headers, best header %d", peer, added, self.headers.tip_height)
             self.schedule_downloads()
-        elif len(headers) < MAX_HEADERS and not full:
-            # It has shown nothing above our best header: do not keep asking it.
+        if bad or (not added and len(headers) < MAX_HEADERS and not full):
+            # It has shown nothing (valid) above our best header: do not keep asking it.
             peer.height = min(peer.height, self.headers.tip_height)
         if peer.height > self.headers.tip_height and (added or len(headers) == MAX_HEADERS):
             self.request_headers(peer)
         self.maybe_request_headers()
+
+    def _linking(self, peer: Peer, headers: list[Header]) -> tuple[list[Header], bool]:
+        """The cheap filter: the run of headers after those we know that extends our best header
+        (prev_hash, consecutive index), up to the room left; and whether the room ran out. A header
+        that neither is known nor links ends the run and is misbehaviour."""
+        fresh: list[Header] = []
+        height, tip_hash = self.headers.tip_height, self.headers.tip_hash
+        room = self.headers.capacity - len(self.headers)
+        for header in headers:
+            block_hash = header.hash.to_bytes()
+            if self.headers.height_of(block_hash) is not None or (
+                self.chain.height_of(block_hash) is not None
+            ):
+                peer.height = max(peer.height, header.index)
+                continue
+            if header.index != height + 1 or header.prev_hash.to_bytes() != tip_hash:
+                self.host.misbehave(
+                    peer,
+                    Score.HEADERS_NOT_LINKING,
+                    f"header {header.index} does not link to our best header {height}",
+                )
+                break
+            if len(fresh) >= room:
+                return fresh, True  # the rest is asked for again once blocks are applied
+            fresh.append(header)
+            height, tip_hash = header.index, block_hash
+        return fresh, False
+
+    async def _append_verified(self, peer: Peer, fresh: list[Header]) -> tuple[int, bool]:
+        """Check the witnesses of `fresh` (a run extending our best header) in one native batch
+        off the event loop, then append its valid part. (How many were appended, whether one had
+        a bad witness: misbehaviour, and it ends the run.)"""
+        tip = self._best_tip()
+        if tip is None:
+            return 0, False
+        raws = [h.to_bytes() for h in fresh]
+        valid, error = await asyncio.to_thread(verify_headers, raws, tip)
+        if error is not None:
+            self.host.misbehave(peer, Score.BAD_HEADER, f"invalid header: {error}")
+        # The header chain may have moved meanwhile (blocks applied, a relayed block appended, an
+        # invalid one cut): a checked header goes in only while it extends the best header, so
+        # the header it was checked against is the one it follows.
+        self._sync_tip()
+        added = 0
+        for header in fresh[:valid]:
+            block_hash = header.hash.to_bytes()
+            peer.height = max(peer.height, header.index)
+            if self.headers.height_of(block_hash) is not None or (
+                self.chain.height_of(block_hash) is not None
+            ):
+                continue
+            if (
+                header.index != self.headers.tip_height + 1
+                or header.prev_hash.to_bytes() != self.headers.tip_hash
+                or self.headers.full
+            ):
+                break
+            self.headers.append(block_hash, header.next_consensus.to_bytes())
+            added += 1
+        return added, error is not None
 
     # Block requests.
 
@@ -375,7 +481,9 @@ class BlockSync:
             and prev_hash == self.headers.tip_hash
             and not self.headers.full
         ):
-            self.headers.append(block_hash)
+            if not self._witness_ok(peer, block.header):
+                return
+            self.headers.append(block_hash, block.header.next_consensus.to_bytes())
             self._buffer(height, block_hash, raw, peer, tip)
         elif self.headers.height_of(prev_hash) is None and self.chain.height_of(prev_hash) is None:
             if self.orphans.add(block_hash, prev_hash, raw, peer):
@@ -383,6 +491,18 @@ class BlockSync:
             if peer is not None:
                 self.request_headers(peer)
         self.schedule_downloads()
+
+    def _witness_ok(self, peer: Peer | None, header: Header) -> bool:
+        """Whether a relayed block's header, which links to our best header, is signed for its
+        NextConsensus: the header chain takes no unchecked header (a forged one there would make
+        the honest headers not link). Checked on the loop: one header is a few signatures."""
+        tip = self._best_tip()
+        if tip is None:
+            return False
+        _, error = verify_headers([header.to_bytes()], tip)
+        if error is not None and peer is not None:
+            self.host.misbehave(peer, Score.BAD_HEADER, f"block {header.index}: {error}")
+        return error is None
 
     def _buffer(
         self, height: int, block_hash: bytes, raw: bytes, peer: Peer | None, tip: int
@@ -453,7 +573,8 @@ class BlockSync:
                 continue
             expected = self.headers.hash_at(tip + 1)
             if expected is None:
-                self.headers.append(block_hash)
+                # Unchecked, but applied next: an invalid block cuts the header chain there.
+                self.headers.append(block_hash, raw[_NEXT_CONSENSUS])
             elif expected != block_hash:
                 continue  # the checked header chain has another block there
             self._buffer(tip + 1, block_hash, raw, source, tip)

@@ -332,6 +332,15 @@ def verify_chain(
     """Consecutive blocks continuing from `previous` = (hash, height, next_consensus) of the block
     before the first: each must follow the one before and match its NextConsensus."""
 
+def verify_headers(
+    headers: Sequence[bytes], previous: tuple[UInt256 | bytes, int, UInt160 | bytes]
+) -> tuple[int, str | None]:
+    """Consecutive raw headers (`Header.to_bytes()`) continuing from `previous` = (hash, height,
+    next_consensus) of the header before the first: each must follow the one before, its block
+    witness hash to that one's NextConsensus and its signatures verify (one parallel batch, GIL
+    released). Returns (how many leading headers are valid, the first invalid one's error or
+    None); nothing after the first invalid header is counted."""
+
 def block_signatures(raw: bytes) -> list[tuple[CurveName, bytes, bytes, bytes]]:
     """(curve, key, message, signature) of every signature of the block that verifies."""
 
