@@ -1,10 +1,10 @@
-"""`antshares bench [--quick] [--ledger | --ledger-size B T | --no-ledger]`: the benchmark table
-(ratios against same-run baselines, and absolute figures).
+"""`antshares bench [--quick] [--ledger | --ledger-size B T | --no-ledger] [--node]`: the
+benchmark table (ratios against same-run baselines, and absolute figures).
 
 The ledger rows (chain import, lottery) run on a small generated chain by default; `--ledger`
 runs them on the issue's chain (1000 blocks × 200 transactions, ≥ 200,000), where the import
 targets apply. Generated chains are cached in benchmarks/.cache (the first --ledger run spends
-about two minutes generating)."""
+about two minutes generating). `--node` adds the node's rows (antshares.bench_node)."""
 
 import argparse
 import os
@@ -39,6 +39,12 @@ def add_parser(sub: Any) -> None:
         " with --quick 20 50)",
     )
     size.add_argument("--no-ledger", action="store_true", help="skip the ledger rows")
+    p.add_argument(
+        "--node",
+        action="store_true",
+        help="add the node rows: P2P framing, mempool admission over RPC and a late node's sync"
+        " over P2P (starts node processes on loopback; about a minute)",
+    )
     p.set_defaults(run=run)
 
 
@@ -64,5 +70,9 @@ def run(args: argparse.Namespace) -> int:
             return 2
         ledger = (args.ledger_size[0], args.ledger_size[1])
     results = run_all(args.shared, quick=args.quick, ledger=ledger)
+    if args.node:
+        from antshares.bench_node import run_node_benchmarks
+
+        results += run_node_benchmarks(quick=args.quick)
     print(format_table(results))
     return 1 if any(r.passed is False for r in results) else 0
