@@ -4,8 +4,8 @@ A `KeyPair` holds a 32-byte secret and its public key in script form (`public_ke
 P-256, 34 bytes = curve tag + point for secp256k1 and SM2). The secret never appears in repr/str.
 Signing goes through the native signer (deterministic, low-S).
 
-NEP-2 (format-1x §4) is generalised in two ways the wallet needs, and is byte-identical to
-`antshares.wallet.nep2` for a P-256 key under the standard scrypt parameters:
+NEP-2 (format-1x §4) is generalised in two ways the wallet needs, and is the standard for a P-256
+key under the standard scrypt parameters (`antshares.wallet.nep2` is that case):
 - the address hash is taken over the key's own address (`3…` for secp256k1, `S…` for SM2), so a
   decryption also proves the curve;
 - the scrypt parameters are explicit (`ScryptParams`); everything defaults to the standard
@@ -29,9 +29,9 @@ from antshares.core.address import (
 )
 from antshares.core.hashing import hash256
 from antshares.crypto import Curve, public_key_from_secret, sign, verify
-from antshares.wallet import nep2
 
 __all__ = [
+    "NEP2_PREFIX",
     "STANDARD_SCRYPT",
     "AccountError",
     "InvalidKeyError",
@@ -111,7 +111,9 @@ class ScryptParams:
         )
 
 
-STANDARD_SCRYPT = ScryptParams(nep2.SCRYPT_N, nep2.SCRYPT_R, nep2.SCRYPT_P)
+STANDARD_SCRYPT = ScryptParams(16384, 8, 8)
+NEP2_PREFIX = bytes([0x01, 0x42, 0xE0])
+"""The 3 bytes before the address hash in a decoded NEP-2 key (non-EC-multiplied, compressed)."""
 
 
 def _aes_ecb(key: bytes, data: bytes, *, encrypt: bool) -> bytes:
@@ -130,7 +132,7 @@ def decode_nep2(encrypted: str) -> tuple[bytes, bytes]:
         data = base58check_decode(encrypted.strip())
     except ValueError as exc:
         raise InvalidKeyError(f"not a NEP-2 key: {exc}") from None
-    if len(data) != 39 or data[:3] != nep2.PREFIX:
+    if len(data) != 39 or data[:3] != NEP2_PREFIX:
         raise InvalidKeyError("not a NEP-2 key: wrong length or prefix")
     return data[3:7], data[7:]
 
@@ -207,7 +209,7 @@ class KeyPair:
         address_hash = self._nep2_address_hash()
         derived = scrypt.derive(password, address_hash)
         ciphertext = _aes_ecb(derived[32:], _xor(self._secret, derived[:32]), encrypt=True)
-        return base58check_encode(nep2.PREFIX + address_hash + ciphertext)
+        return base58check_encode(NEP2_PREFIX + address_hash + ciphertext)
 
     def _nep2_address_hash(self) -> bytes:
         return hash256(self.address.encode("ascii"))[:4]
