@@ -2,13 +2,14 @@
 key alone, spent with both derived keys in a transaction the ledger accepts."""
 
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from antshares_native import _native
 from antshares_native._native import base58check_decode, base58check_encode
 
-from antshares.core import Transaction, TxAttribute, TxOutput, TxType, UInt256, Witness
+from antshares.core import Block, Transaction, TxAttribute, TxOutput, TxType, UInt256, Witness
 from antshares.core.address import (
     multisig_script,
     script_address,
@@ -19,11 +20,11 @@ from antshares.core.address import (
 )
 from antshares.crypto import Curve, public_key_from_secret, sign
 from antshares.wallet import stealth
+from antshares.wallet.ledger_view import LedgerView
 from antshares.wallet.stealth import (
     FoundPayment,
     StealthAddress,
     StealthAddressError,
-    chain_blocks,
     pay,
     scan,
     spending_keys,
@@ -37,6 +38,11 @@ ORDERS = {
 }
 
 
+def node_blocks(net: Devnet) -> Iterator[Block]:
+    """Every block of the devnet's data dir, read as a wallet reads them."""
+    return LedgerView(net.state.store, net.profile).blocks()
+
+
 class Receiver:
     """A stealth address holder: query secret q, payment secret p."""
 
@@ -47,7 +53,7 @@ class Receiver:
         self.address = StealthAddress.from_secrets(self.q, self.p, curve)
 
     def scan(self, net: Devnet) -> list[FoundPayment]:
-        return scan(self.q, self.address.payment_key, chain_blocks(net.state), curve=self.curve)
+        return scan(self.q, self.address.payment_key, node_blocks(net), curve=self.curve)
 
 
 def spend(found: FoundPayment, keys: tuple[bytes, bytes], to: Account) -> Transaction:
@@ -140,8 +146,8 @@ def test_two_payments_are_unlinkable_found_by_query_key_and_spendable(
     assert [f.height for f in found] == [3, 4]
     carol = Receiver("carol", curve)
     assert carol.scan(net) == []
-    assert scan(carol.q, bob.address.payment_key, chain_blocks(net.state), curve=curve) == []
-    assert scan(bob.q, carol.address.payment_key, chain_blocks(net.state), curve=curve) == []
+    assert scan(carol.q, bob.address.payment_key, node_blocks(net), curve=curve) == []
+    assert scan(bob.q, carol.address.payment_key, node_blocks(net), curve=curve) == []
 
     # The raw secrets do not own the output; the derived keys do, and the ledger agrees.
     dave = Account.single(secret_of("dave"))

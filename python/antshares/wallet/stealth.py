@@ -11,7 +11,7 @@ scanner matches outputs by script hash, so outputs and attributes may come in an
 """
 
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from antshares_native import _native
@@ -26,7 +26,6 @@ from antshares.core.address import (
     tagged_key,
 )
 from antshares.crypto import Curve, public_key_from_secret
-from antshares.ledger.chainstate import ChainState
 
 VERSION = 0x3B
 """First byte of an encoded stealth address; makes every string start with `s`."""
@@ -269,16 +268,6 @@ def scan(
     return found
 
 
-def chain_blocks(state: ChainState, start: int = 0, stop: int | None = None) -> Iterator[Block]:
-    """Blocks `start` ≤ height < `stop` (default: through the tip) of a node's data dir."""
-    end = state.height + 1 if stop is None else min(stop, state.height + 1)
-    for height in range(max(start, 0), end):
-        raw = state.block_at(height)
-        if raw is None:
-            raise LookupError(f"block {height} missing from the data dir")
-        yield Block.from_bytes(raw)
-
-
 def spending_keys(
     query_secret: bytes, payment_secret: bytes, found: FoundPayment
 ) -> tuple[bytes, bytes]:
@@ -302,7 +291,6 @@ __all__ = [
     "StealthAddress",
     "StealthAddressError",
     "StealthPayment",
-    "chain_blocks",
     "ecdh_attribute",
     "ephemeral_keys",
     "one_time_script",
