@@ -88,8 +88,8 @@ def test_accepts_and_keeps_the_entry() -> None:
     checker = FakeChecker(fee_rate=3)
     mempool = pool(checker)
     data = raw(coin(1), coin(2, 5))
-    assert mempool.add([data]) == [AcceptResult(True)]
     tid = txid(data)
+    assert mempool.add([data]) == [AcceptResult(True, txid=tid)]
     entry = mempool.get(tid)
     assert entry is not None and tid in mempool and len(mempool) == 1
     assert entry.raw == data and entry.tx.hash.to_bytes() == tid

@@ -33,6 +33,8 @@ class AcceptResult:
     known: bool = False
     rule: str | None = None
     detail: str | None = None
+    txid: bytes | None = None
+    """Of an accepted transaction: what to announce, without decoding it again."""
 
     @property
     def ok(self) -> bool:

@@ -333,7 +333,7 @@ class Mempool:
                 self.clock(),
             )
         )
-        return AcceptResult(True)
+        return AcceptResult(True, txid=offer.txid)
 
     def _make_room(self, size: int, rate: int) -> list[Entry] | None:
         """The entries to evict so that a newcomer of `size` bytes fits, all of a fee rate

@@ -7,9 +7,9 @@ that thread (`_on_ledger`), so heavy work — a batch of blocks, a batch of sign
 with the GIL released inside the engine — never stalls the loop. The loop reads the chain only
 through LMDB read transactions (`StoreChainReader`), never the engine.
 
-Transactions offered by peers and RPC clients are admitted in batches (`_TxBatcher`): whatever
-arrived while the previous batch was being checked goes to the mempool in one call, so its
-signatures are verified in one parallel run.
+Transactions offered by peers and RPC clients are admitted in batches (`_admit_transactions`):
+whatever arrived while the previous batch was being checked goes to the mempool in one call, so
+its signatures are verified in one parallel run.
 """
 
 import asyncio
@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 from antshares_native._native import verify_block
 
 from antshares.chain.profiles import Profile
-from antshares.core import Block, Header, Transaction
+from antshares.core import Block, Header
 from antshares.devnet.init import read_bookkeeper_keys
 from antshares.fileio import write_atomic
 from antshares.ledger.builder import BlockBuilder, FileBeaconSecrets
@@ -250,8 +250,8 @@ class Node:
     async def submit_transaction(self, raw: bytes) -> AcceptResult:
         """A transaction from an RPC client: admitted, then announced to every peer."""
         result = await self.add_transaction(raw)
-        if result.accepted and self.p2p is not None:
-            self.p2p.relay_transaction(Transaction.from_bytes(raw).hash.to_bytes())
+        if result.accepted and result.txid is not None and self.p2p is not None:
+            self.p2p.relay_transaction(result.txid)
         return result
 
     async def _admit_transactions(self) -> None:
